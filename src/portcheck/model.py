@@ -1,0 +1,141 @@
+"""The data model: what scanners emit, what matching adds, what reporters read."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+# The closed status vocabulary (DESIGN.md section 3). Order = from cheapest to most expensive.
+STATUSES: tuple[str, ...] = ("rename", "adapt", "partial", "missing", "unknown")
+
+# What an ApiUse is, syntactically.
+KINDS: tuple[str, ...] = (
+    "call", "attribute", "type", "constant", "include", "import", "macro", "kernel-def",
+    "device-function", "launch", "intrinsic", "qualifier", "asm", "device-string", "backend-string",
+    "env-var", "decorator", "build", "dependency", "namespace", "method", "identifier",
+)
+
+CONFIDENCES: tuple[str, ...] = ("resolved", "syntactic", "textual")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiUse:
+    """One place where code is tied to CUDA; backend-agnostic."""
+
+    path: str  # relative to the scan root, POSIX separators
+    line: int  # 1-based
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+    language: str  # python | cuda | cpp | cmake | build-python | requirements | toml
+    kind: str
+    symbol: str  # canonical CUDA-side name, e.g. torch.cuda.synchronize, cudaMalloc
+    family: str = ""  # filled from the catalog when the scanner does not know it
+    source: str = ""  # the source line, stripped of its newline
+    confidence: str = "resolved"
+    detail: str = ""  # scanner's extra words, e.g. "via alias tc" or the device string seen
+    in_kernel: str = ""  # name of the enclosing __global__ kernel, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What one backend offers for one CUDA symbol."""
+
+    status: str
+    target: str = ""
+    note: str = ""
+    ref: str = ""
+    rule: str = ""  # which table row decided: exact | family | prefix | package | default
+
+
+@dataclass(frozen=True, slots=True)
+class KernelInfo:
+    """A __global__ kernel and the hazardous features it uses."""
+
+    path: str
+    name: str
+    line: int
+    end_line: int
+    lines: int
+    features: tuple[str, ...] = ()  # sorted names from KERNEL_FEATURES
+    feature_counts: tuple[tuple[str, int], ...] = ()
+
+
+KERNEL_FEATURES: tuple[str, ...] = (
+    "shared-memory", "dynamic-shared-memory", "warp-intrinsics", "warp-size-32", "full-lane-mask",
+    "atomics", "inline-asm", "tensor-cores", "cooperative-groups", "syncthreads", "textures",
+    "ldg", "fp16-bf16", "fp8", "device-calls",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    path: str
+    reason: str
+    partial: bool = False  # True: scanned in part (e.g. decoded with replacement characters)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A finding silenced by an inline `portcheck: ignore` comment."""
+
+    path: str
+    line: int
+    symbol: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    use: ApiUse
+    verdicts: tuple[tuple[str, Verdict], ...]  # (backend id, verdict), in backend order
+    fingerprint: str
+
+    def verdict(self, backend: str) -> Verdict | None:
+        for b, v in self.verdicts:
+            if b == backend:
+                return v
+        return None
+
+
+def fingerprint(use: ApiUse) -> str:
+    """A stable id for a finding: path, kind, symbol and line text, never the line number."""
+    text = " ".join(use.source.split())
+    raw = "\x1f".join((use.path, use.kind, use.symbol, text))
+    return hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What a scanner returned for one file."""
+
+    path: str
+    language: str
+    lines: int
+    size: int
+    uses: tuple[ApiUse, ...] = ()
+    kernels: tuple[KernelInfo, ...] = ()
+    skipped: SkippedFile | None = None
+    suppressed: tuple[Suppression, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The immutable result every reporter renders."""
+
+    root: str
+    findings: tuple[Finding, ...]
+    kernels: tuple[KernelInfo, ...]
+    files: tuple[FileReport, ...]  # per-file stats (uses dropped to keep it small)
+    skipped: tuple[SkippedFile, ...]
+    suppressed: tuple[Suppression, ...]
+    backends: tuple[dict[str, Any], ...]  # backend metadata (id, name, versions)
+    effort: dict[str, Any] = field(default_factory=dict)  # per backend id
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def as_dict(obj: Any) -> Any:
+    """Plain-data view of a model object (dataclasses, tuples) for JSON."""
+    return asdict(obj)

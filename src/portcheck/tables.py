@@ -1,0 +1,456 @@
+"""Load and validate the mapping tables (catalog + one folder per backend) and look symbols up."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .model import STATUSES, Verdict
+
+CATEGORIES: tuple[str, ...] = (
+    "python-device-api", "distributed", "build", "runtime-c-api", "cuda-libraries",
+    "custom-kernels", "cuda-only-deps", "op-gaps",
+)
+TABLES_FORMAT = 1  # bump when the in-memory shape changes (invalidates the compiled-table cache)
+
+
+class TableError(Exception):
+    """A mapping table or config file is malformed; the message is one line for the user."""
+
+
+def data_dir(name: str) -> Path:
+    """Find a shipped data folder (mappings, templates): inside the wheel, else the source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data" / name, here.parent.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise TableError(f"portcheck data folder '{name}' not found next to {here}; reinstall portcheck")
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    id: str
+    category: str
+    description: str = ""
+    language: str = "any"
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    symbol: str
+    family: str
+    kind: str
+    desc: str = ""
+    ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixRule:
+    from_: str
+    to: str
+    families: tuple[str, ...]
+    verdict: Verdict
+
+
+@dataclass
+class Backend:
+    id: str
+    name: str
+    vendor: str = ""
+    device: str = ""
+    kernel_model: str = ""  # simt | simd
+    versions: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    order: int = 100
+    exact: dict[str, Verdict] = field(default_factory=dict)
+    wildcards: list[tuple[str, Verdict]] = field(default_factory=list)  # (prefix, verdict), longest first
+    prefixes: list[PrefixRule] = field(default_factory=list)
+    family_defaults: dict[str, Verdict] = field(default_factory=dict)
+    op_support: dict[str, Verdict] = field(default_factory=dict)  # torch API -> verdict, gaps only
+
+    def meta(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "vendor": self.vendor, "device": self.device,
+                "kernel_model": self.kernel_model, "versions": dict(self.versions), "summary": self.summary}
+
+    def lookup(self, symbol: str, family: str) -> Verdict:
+        v = self.exact.get(symbol)
+        if v is not None:
+            return v
+        for prefix, wv in self.wildcards:
+            if symbol.startswith(prefix):
+                return wv
+        for rule in self.prefixes:
+            if symbol.startswith(rule.from_) and _family_in(family, rule.families):
+                target = rule.to + symbol[len(rule.from_):]
+                return Verdict(rule.verdict.status, target, rule.verdict.note, rule.verdict.ref, "prefix")
+        fam = family
+        while fam:
+            v = self.family_defaults.get(fam)
+            if v is not None:
+                return v
+            fam = fam.rpartition(".")[0]
+        return Verdict("unknown", "", "not covered by the mapping tables: check by hand", "", "default")
+
+
+def _family_in(family: str, families: tuple[str, ...]) -> bool:
+    return any(family == f or family.startswith(f + ".") for f in families)
+
+
+@dataclass
+class Tables:
+    """Catalog plus backends; what scanners and the matcher need."""
+
+    families: dict[str, Family]
+    catalog: dict[str, CatalogEntry]
+    backends: list[Backend]
+    fingerprint: str = ""
+    _pattern_re: re.Pattern[str] | None = None
+    _pattern_families: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+
+    def family_of(self, symbol: str) -> str:
+        entry = self.catalog.get(symbol)
+        if entry is not None:
+            return entry.family
+        for rx, fam in self._pattern_families:
+            if rx.match(symbol):
+                return fam
+        return ""
+
+    def recognize(self, name: str) -> CatalogEntry | None:
+        """Is this C/C++ identifier a CUDA name? Catalog first, then family patterns."""
+        entry = self.catalog.get(name)
+        if entry is not None:
+            return entry
+        if self._pattern_re is not None and self._pattern_re.match(name):
+            for rx, fam in self._pattern_families:
+                if rx.match(name):
+                    return CatalogEntry(name, fam, "identifier", "", "")
+        return None
+
+    def category_of(self, family: str) -> str:
+        fam = family
+        while fam:
+            f = self.families.get(fam)
+            if f is not None:
+                return f.category
+            fam = fam.rpartition(".")[0]
+        return "runtime-c-api"
+
+    def verdicts(self, symbol: str, family: str) -> tuple[tuple[str, Verdict], ...]:
+        return tuple((b.id, b.lookup(symbol, family)) for b in self.backends)
+
+    def op_gap_verdicts(self, api: str) -> tuple[tuple[str, Verdict], ...]:
+        return tuple((b.id, b.op_support[api]) for b in self.backends if api in b.op_support)
+
+    @property
+    def op_gap_apis(self) -> frozenset[str]:
+        out: set[str] = set()
+        for b in self.backends:
+            out.update(b.op_support)
+        return frozenset(out)
+
+    def backend(self, backend_id: str) -> Backend:
+        for b in self.backends:
+            if b.id == backend_id:
+                return b
+        raise TableError(f"unknown backend '{backend_id}'; known: {', '.join(b.id for b in self.backends)}")
+
+    def finalize(self) -> None:
+        pats = []
+        for fam in self.families.values():
+            for p in fam.patterns:
+                pats.append((re.compile(p), fam.id))
+        self._pattern_families = pats
+        self._pattern_re = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in pats)) if pats else None
+        for b in self.backends:
+            b.wildcards.sort(key=lambda t: -len(t[0]))
+
+
+# ----------------------------------------------------------------------------------------------- loading
+
+def _err(path: Path, where: str, msg: str) -> TableError:
+    return TableError(f"{path}: {where}: {msg}")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TableError(f"{path}: cannot read: {exc}") from None
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "parse"
+        raise TableError(f"{path}: {where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _str(path: Path, where: str, obj: dict, key: str, required: bool = False, default: str = "") -> str:
+    val = obj.get(key, None)
+    if val is None:
+        if required:
+            raise _err(path, where, f"field '{key}' is required")
+        return default
+    if not isinstance(val, (str, int, float)) or isinstance(val, bool):
+        raise _err(path, where, f"field '{key}' must be a string")
+    return str(val)
+
+
+def _check_keys(path: Path, where: str, obj: Any, allowed: Iterable[str]) -> dict:
+    if not isinstance(obj, dict):
+        raise _err(path, where, "must be a mapping")
+    extra = set(obj) - set(allowed)
+    if extra:
+        raise _err(path, where, f"unknown field '{sorted(extra)[0]}'")
+    return obj
+
+
+def _verdict(path: Path, where: str, obj: dict, rule: str) -> Verdict:
+    status = _str(path, where, obj, "status", required=True)
+    if status not in STATUSES:
+        raise _err(path, where, f"field 'status': '{status}' is not one of {', '.join(STATUSES)}")
+    ref = _str(path, where, obj, "ref", required=True)
+    if not ref.strip():
+        raise _err(path, where, "field 'ref' must not be empty")
+    return Verdict(status, _str(path, where, obj, "target"), _str(path, where, obj, "note"), ref, rule)
+
+
+def _load_families(path: Path) -> dict[str, Family]:
+    data = _check_keys(path, "top level", _read_yaml(path), ("families",))
+    out: dict[str, Family] = {}
+    for i, item in enumerate(data.get("families") or []):
+        where = f"families[{i}]"
+        _check_keys(path, where, item, ("id", "category", "description", "language", "patterns"))
+        fid = _str(path, where, item, "id", required=True)
+        where = f"family '{fid}'"
+        cat = _str(path, where, item, "category", required=True)
+        if cat not in CATEGORIES:
+            raise _err(path, where, f"field 'category': '{cat}' is not one of {', '.join(CATEGORIES)}")
+        pats = item.get("patterns") or []
+        if not isinstance(pats, list):
+            raise _err(path, where, "field 'patterns' must be a list")
+        for p in pats:
+            try:
+                re.compile(p)
+            except (re.error, TypeError) as exc:
+                raise _err(path, where, f"field 'patterns': bad regex {p!r}: {exc}") from None
+        if fid in out:
+            raise _err(path, where, "duplicate family id")
+        out[fid] = Family(fid, cat, _str(path, where, item, "description"),
+                          _str(path, where, item, "language", default="any"), tuple(pats))
+    return out
+
+
+def _load_catalog_file(path: Path, families: dict[str, Family], catalog: dict[str, CatalogEntry]) -> None:
+    data = _check_keys(path, "top level", _read_yaml(path), ("family", "kind", "ref", "description", "symbols"))
+    fam_default = _str(path, "top level", data, "family")
+    kind_default = _str(path, "top level", data, "kind", default="identifier")
+    ref_default = _str(path, "top level", data, "ref")
+    symbols = data.get("symbols") or []
+    if not isinstance(symbols, list):
+        raise _err(path, "top level", "field 'symbols' must be a list")
+    for i, item in enumerate(symbols):
+        if isinstance(item, str):
+            sym, fam, kind, desc, ref = item, fam_default, kind_default, "", ref_default
+        else:
+            where = f"symbols[{i}]"
+            _check_keys(path, where, item, ("symbol", "family", "kind", "desc", "ref"))
+            sym = _str(path, where, item, "symbol", required=True)
+            fam = _str(path, f"symbol '{sym}'", item, "family", default=fam_default)
+            kind = _str(path, f"symbol '{sym}'", item, "kind", default=kind_default)
+            desc = _str(path, f"symbol '{sym}'", item, "desc")
+            ref = _str(path, f"symbol '{sym}'", item, "ref", default=ref_default)
+        if not fam:
+            raise _err(path, f"symbol '{sym}'", "field 'family' is required (no file default)")
+        if fam not in families:
+            raise _err(path, f"symbol '{sym}'", f"field 'family': unknown family '{fam}' (declare it in families.yaml)")
+        prev = catalog.get(sym)
+        if prev is not None:
+            raise _err(path, f"symbol '{sym}'", f"duplicate catalog entry (already in family '{prev.family}')")
+        catalog[sym] = CatalogEntry(sym, fam, kind, desc, ref)
+
+
+def _load_backend_meta(path: Path) -> Backend:
+    data = _check_keys(path, "top level", _read_yaml(path),
+                       ("id", "name", "vendor", "device", "kernel_model", "versions", "summary", "order", "op_support"))
+    bid = _str(path, "top level", data, "id", required=True)
+    versions = data.get("versions") or {}
+    if not isinstance(versions, dict):
+        raise _err(path, "top level", "field 'versions' must be a mapping")
+    b = Backend(bid, _str(path, "top level", data, "name", required=True), _str(path, "top level", data, "vendor"),
+                _str(path, "top level", data, "device"), _str(path, "top level", data, "kernel_model"),
+                {str(k): str(v) for k, v in versions.items()}, _str(path, "top level", data, "summary"),
+                int(data.get("order", 100)))
+    return b
+
+
+def _load_backend_file(path: Path, backend: Backend, families: dict[str, Family]) -> None:
+    data = _check_keys(path, "top level", _read_yaml(path), ("entries", "prefixes", "families", "description"))
+    for i, item in enumerate(data.get("entries") or []):
+        where = f"entries[{i}]"
+        _check_keys(path, where, item, ("symbol", "symbols", "status", "target", "note", "ref"))
+        if "symbol" in item:
+            names = [_str(path, where, item, "symbol", required=True)]
+        else:
+            names = item.get("symbols")
+            if not isinstance(names, list) or not names:
+                raise _err(path, where, "field 'symbol' (or a non-empty 'symbols' list) is required")
+        where = f"entry '{names[0]}'"
+        for name in names:
+            name = str(name)
+            if name.endswith(".*") or name.endswith("::*"):
+                v = _verdict(path, f"entry '{name}'", item, "wildcard")
+                backend.wildcards.append((name[:-1], v))
+                continue
+            if name in backend.exact:
+                raise _err(path, f"entry '{name}'", "duplicate entry for this backend")
+            backend.exact[name] = _verdict(path, f"entry '{name}'", item, "exact")
+    for i, item in enumerate(data.get("prefixes") or []):
+        where = f"prefixes[{i}]"
+        _check_keys(path, where, item, ("from", "to", "families", "status", "note", "ref"))
+        fams = item.get("families") or []
+        if not isinstance(fams, list) or not fams:
+            raise _err(path, where, "field 'families' must be a non-empty list")
+        for f in fams:
+            if f not in families:
+                raise _err(path, where, f"field 'families': unknown family '{f}'")
+        backend.prefixes.append(PrefixRule(_str(path, where, item, "from", required=True),
+                                           _str(path, where, item, "to", required=True, default=""),
+                                           tuple(fams), _verdict(path, where, item, "prefix")))
+    for i, item in enumerate(data.get("families") or []):
+        where = f"families[{i}]"
+        _check_keys(path, where, item, ("family", "status", "target", "note", "ref"))
+        fid = _str(path, where, item, "family", required=True)
+        if fid not in families:
+            raise _err(path, f"family default '{fid}'", "unknown family (declare it in catalog/families.yaml)")
+        if fid in backend.family_defaults:
+            raise _err(path, f"family default '{fid}'", "duplicate family default for this backend")
+        backend.family_defaults[fid] = _verdict(path, f"family default '{fid}'", item, "family")
+
+
+def _load_op_support(path: Path, backend: Backend) -> None:
+    """Read a vendor torch-API support list: columns api, supported, limitations (optional), ref."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for n, row in enumerate(reader, start=2):
+                api = (row.get("api") or "").strip()
+                sup = (row.get("supported") or "").strip().lower()
+                if not api or sup not in ("true", "false"):
+                    raise _err(path, f"row {n}", "needs 'api' and 'supported' (true/false)")
+                limits = (row.get("limitations") or "").strip()
+                ref = (row.get("ref") or "").strip() or f"{backend.id} op support list ({path.name})"
+                equiv = (row.get("equivalent") or "").strip()
+                if sup == "false":
+                    backend.op_support[api] = Verdict("missing", equiv, "listed as unsupported by the vendor"
+                                                      + (f": {limits}" if limits else ""), ref, "op-support")
+                elif limits:
+                    backend.op_support[api] = Verdict("partial", equiv or api, limits, ref, "op-support")
+    except OSError as exc:
+        raise TableError(f"{path}: cannot read: {exc}") from None
+
+
+def _table_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for d in dirs:
+        for p in sorted(d.rglob("*")):
+            if p.suffix in (".yaml", ".yml", ".csv") and p.is_file():
+                files.append(p)
+    return files
+
+
+def tables_fingerprint(dirs: list[Path]) -> str:
+    h = hashlib.sha256(str(TABLES_FORMAT).encode())
+    for p in _table_files(dirs):
+        st = p.stat()
+        h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:20]
+
+
+def content_fingerprint(dirs: list[Path]) -> str:
+    """Hash of the tables' content: the 'mapping table version' printed in reports."""
+    h = hashlib.sha256()
+    for d in dirs:
+        for p in _table_files([d]):
+            h.update(p.relative_to(d).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def load_tables(extra_dirs: Iterable[Path] = (), cache_dir: Path | None = None) -> Tables:
+    """Load the built-in tables plus a team's extra folders (same layout, merged over the built-ins)."""
+    dirs = [data_dir("mappings")] + [Path(d) for d in extra_dirs]
+    for d in dirs[1:]:
+        if not d.is_dir():
+            raise TableError(f"{d}: mapping folder does not exist")
+    key = tables_fingerprint(dirs)
+    cache_file = (cache_dir / f"tables-{key}.pickle") if cache_dir else None
+    if cache_file is not None and cache_file.is_file():
+        try:
+            with cache_file.open("rb") as fh:
+                tables = pickle.load(fh)  # noqa: S301 - our own cache file
+            if isinstance(tables, Tables):
+                return tables
+        except Exception:  # a corrupt cache is rebuilt, never trusted
+            pass
+    tables = _load_uncached(dirs)
+    tables.fingerprint = content_fingerprint(dirs)
+    if cache_file is not None:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass
+    return tables
+
+
+def _load_uncached(dirs: list[Path]) -> Tables:
+    families: dict[str, Family] = {}
+    catalog: dict[str, CatalogEntry] = {}
+    backends: dict[str, Backend] = {}
+    for d in dirs:
+        fam_file = d / "catalog" / "families.yaml"
+        if fam_file.is_file():
+            for fid, fam in _load_families(fam_file).items():
+                families[fid] = fam  # a team's folder may redefine a family
+    if not families:
+        raise TableError(f"{dirs[0]}: catalog/families.yaml is missing or empty")
+    for d in dirs:
+        cat_dir = d / "catalog"
+        if cat_dir.is_dir():
+            for p in sorted(cat_dir.glob("*.y*ml")):
+                if p.name != "families.yaml":
+                    _load_catalog_file(p, families, catalog)
+        for bdir in sorted(x for x in d.iterdir() if x.is_dir() and (x / "backend.yaml").is_file()):
+            meta = _load_backend_meta(bdir / "backend.yaml")
+            backend = backends.get(meta.id)
+            if backend is None:
+                backend = backends[meta.id] = meta
+            else:  # a team folder for a known backend: later entries override earlier ones
+                backend.versions.update(meta.versions)
+            overlay = Backend(meta.id, meta.name)
+            for p in sorted(bdir.glob("*.y*ml")):
+                if p.name != "backend.yaml":
+                    _load_backend_file(p, overlay, families)
+            backend.exact.update(overlay.exact)
+            backend.wildcards = overlay.wildcards + backend.wildcards
+            backend.prefixes = overlay.prefixes + backend.prefixes
+            backend.family_defaults.update(overlay.family_defaults)
+            raw = _read_yaml(bdir / "backend.yaml") or {}
+            ops = raw.get("op_support") or []
+            for name in ([ops] if isinstance(ops, str) else ops):
+                _load_op_support(bdir / str(name), backend)
+    tables = Tables(families, catalog, sorted(backends.values(), key=lambda b: (b.order, b.id)))
+    tables.finalize()
+    return tables
