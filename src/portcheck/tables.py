@@ -307,7 +307,7 @@ def _load_backend_file(path: Path, backend: Backend, families: dict[str, Family]
         where = f"entry '{names[0]}'"
         for name in names:
             name = str(name)
-            if name.endswith(".*") or name.endswith("::*"):
+            if name.endswith((".*", "::*", "/*")):
                 v = _verdict(path, f"entry '{name}'", item, "wildcard")
                 backend.wildcards.append((name[:-1], v))
                 continue
