@@ -119,6 +119,20 @@ class FileReport:
     kernels: tuple[KernelInfo, ...] = ()
     skipped: SkippedFile | None = None
     suppressed: tuple[Suppression, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """Per-file numbers for reports."""
+
+    path: str
+    language: str
+    lines: int
+    size: int
+    findings: int
+    suppressed: int = 0
+    note: str = ""  # how the file was decoded, when it was not clean UTF-8
 
 
 @dataclass(frozen=True)
@@ -128,7 +142,7 @@ class ScanResult:
     root: str
     findings: tuple[Finding, ...]
     kernels: tuple[KernelInfo, ...]
-    files: tuple[FileReport, ...]  # per-file stats (uses dropped to keep it small)
+    files: tuple[FileStat, ...]
     skipped: tuple[SkippedFile, ...]
     suppressed: tuple[Suppression, ...]
     backends: tuple[dict[str, Any], ...]  # backend metadata (id, name, versions)

@@ -1,0 +1,312 @@
+"""Command line: scan, check, explain, mappings, render, baseline."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("json", "html", "md", "sarif", "csv")
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"portcheck: error: {msg}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _console(color: str, quiet: bool = False, stderr: bool = False):
+    from rich.console import Console
+
+    no_color = color == "never" or (color == "auto" and bool(os.environ.get("NO_COLOR")))
+    force = True if color == "always" else None
+    return Console(stderr=stderr, no_color=no_color, force_terminal=force, quiet=quiet,
+                   highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "portcheck"
+
+
+def _parse_formats(value: str) -> list[str]:
+    fmts = [f.strip().lower() for f in value.split(",") if f.strip()]
+    for f in fmts:
+        if f not in FORMATS:
+            raise click.BadParameter(f"unknown format '{f}' (choose from {', '.join(FORMATS)})")
+    return fmts
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="portcheck")
+def main() -> None:
+    """What it takes to port a PyTorch + CUDA code base to Ascend CANN, Moore Threads MUSA and Cambricon NeuWare."""
+
+
+def _load_cfg(root: Path, config_path: str | None):
+    from .config import find_config, load_config
+
+    return load_config(Path(config_path) if config_path else find_config(root))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
+@click.option("--backend", "-b", "backends", multiple=True, help="Backend id (cann, musa, neuware); repeatable. Default: all.")
+@click.option("--format", "-f", "formats", default="", help="Report format(s), comma-separated: json,html,md,sarif,csv.")
+@click.option("--output", "-o", default=None, help="Output file for a single format ('-' for stdout).")
+@click.option("--output-dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for several formats (portcheck-report.<ext>).")
+@click.option("--exclude", "-e", "excludes", multiple=True, help="Gitignore-style pattern to skip; repeatable.")
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Cache folder (default: ~/.cache/portcheck).")
+@click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
+@click.option("--no-default-excludes", is_flag=True, help="Also scan build trees, venvs and third_party folders.")
+@click.option("--max-file-size", type=int, default=None, help="Skip files larger than this many MB (default 20).")
+@click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Extra mapping folder merged over the built-in tables; repeatable.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not in this baseline.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+@click.option("--quiet", "-q", is_flag=True, help="No terminal summary.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None, output_dir: Path | None,
+         excludes: tuple[str, ...], jobs: int | None, no_cache: bool, cache_dir: Path | None, no_gitignore: bool,
+         no_default_excludes: bool, max_file_size: int | None, extra_mappings: tuple[str, ...], baseline: str | None,
+         config_path: str | None, quiet: bool, color: str) -> None:
+    """Scan PATH and report every CUDA tie, its verdict per backend, and the porting effort."""
+    from .document import build_document
+    from .engine import ScanOptions, run_scan
+    from .reporters import EXTENSIONS, get_reporter, write_output
+    from .reporters.terminal import print_summary
+    from .tables import TableError, load_tables
+
+    fmts = _parse_formats(formats) if formats else []
+    if output and len(fmts) > 1:
+        _fail("--output takes one format; use --output-dir for several")
+    if output and not fmts:
+        fmts = ["json"]
+    if len(fmts) > 0 and not output and not output_dir:
+        _fail("give --output FILE (or '-') or --output-dir DIR for the report")
+    try:
+        cfg = _load_cfg(path, config_path)
+        cache = None if no_cache else (cache_dir or default_cache_dir())
+        options = ScanOptions(
+            backends=tuple(backends) or tuple(cfg.backends), excludes=tuple(cfg.exclude) + tuple(excludes),
+            jobs=jobs if jobs is not None else (cfg.jobs or 0),
+            use_gitignore=cfg.respect_gitignore and not no_gitignore,
+            default_excludes=cfg.default_excludes and not no_default_excludes,
+            max_file_size=(max_file_size or cfg.max_file_size or 20) * 1024 * 1024,
+            extra_mappings=tuple(cfg.mappings) + tuple(str(Path(m).resolve()) for m in extra_mappings),
+            cache_dir=str(cache) if cache else None, effort_overrides=cfg.effort, include=tuple(cfg.include),
+            per_file_ignores=cfg.per_file_ignores, baseline=baseline or cfg.baseline)
+        tables = load_tables([Path(p) for p in options.extra_mappings], cache)
+        console = _console(color, quiet, stderr=bool(output == "-"))
+        progress_factory = _progress_factory(console) if not quiet else None
+        result = run_scan(path, options, tables, progress_factory=progress_factory)
+        doc = build_document(result, tables)
+    except TableError as exc:
+        _fail(str(exc))
+        return
+    except KeyboardInterrupt:
+        click.echo("portcheck: interrupted; no report written", err=True)
+        sys.exit(130)
+    for fmt in fmts:
+        text = get_reporter(fmt)(doc)
+        target = output if output else str(output_dir / f"portcheck-report{EXTENSIONS[fmt]}")
+        write_output(text, target)
+    if not quiet:
+        print_summary(doc, console)
+        for fmt in fmts:
+            if output != "-":
+                target = output if output else str(output_dir / f"portcheck-report{EXTENSIONS[fmt]}")
+                console.print(f"wrote {fmt} report: {target}")
+
+
+def _progress_factory(console):
+    """A rich progress bar for long scans on a terminal; nothing otherwise."""
+    def factory(total: int):
+        if total < 200 or not console.is_terminal:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        prog = Progress("scanning", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                        transient=True)
+        task = prog.add_task("scan", total=total)
+        prog.start()
+        done = [0]
+
+        def advance(n: int) -> None:
+            done[0] += n
+            prog.update(task, advance=n)
+            if done[0] >= total:
+                prog.stop()
+        return advance
+    return factory
+
+
+@main.command()
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "-f", "formats", required=True, help="Format(s): html,md,sarif,csv,json.")
+@click.option("--output", "-o", default=None)
+@click.option("--output-dir", default=None, type=click.Path(file_okay=False, path_type=Path))
+def render(report: str, formats: str, output: str | None, output_dir: Path | None) -> None:
+    """Re-render a saved JSON report in other formats."""
+    import json
+
+    from .model import SCHEMA_VERSION
+    from .reporters import EXTENSIONS, get_reporter, write_output
+
+    fmts = _parse_formats(formats)
+    if output and len(fmts) > 1:
+        _fail("--output takes one format; use --output-dir for several")
+    try:
+        doc = json.loads(Path(report).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"{report}: not a portcheck JSON report: {exc}")
+        return
+    if not isinstance(doc, dict) or str(doc.get("schema_version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        _fail(f"{report}: not a portcheck JSON report with schema_version {SCHEMA_VERSION}")
+    for fmt in fmts:
+        target = output or str((output_dir or Path(".")) / f"portcheck-report{EXTENSIONS[fmt]}")
+        write_output(get_reporter(fmt)(doc), target)
+
+
+@main.command()
+@click.argument("symbol")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False))
+def explain(symbol: str, fmt: str, extra_mappings: tuple[str, ...]) -> None:
+    """What a CUDA symbol becomes on each backend, and why."""
+    from .explain import explain_symbol
+    from .tables import TableError, load_tables
+
+    try:
+        tables = load_tables([Path(m) for m in extra_mappings], default_cache_dir())
+    except TableError as exc:
+        _fail(str(exc))
+        return
+    sys.exit(explain_symbol(tables, symbol, fmt))
+
+
+@main.command(name="mappings")
+@click.option("--backend", "-b", "backends", multiple=True)
+@click.option("--family", default=None, help="Family id (children included), e.g. cuda-runtime or torch.cuda.")
+@click.option("--status", default=None, type=click.Choice(["rename", "adapt", "partial", "missing", "unknown"]))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@click.option("--output", "-o", default="-")
+@click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False))
+def mappings_cmd(backends: tuple[str, ...], family: str | None, status: str | None, fmt: str, output: str,
+                 extra_mappings: tuple[str, ...]) -> None:
+    """Browse the mapping tables (md writes supported-API documents)."""
+    from .explain import browse
+    from .reporters import write_output
+    from .tables import TableError, load_tables
+
+    try:
+        tables = load_tables([Path(m) for m in extra_mappings], default_cache_dir())
+        text = browse(tables, backends, family, status, fmt)
+    except TableError as exc:
+        _fail(str(exc))
+        return
+    write_output(text, output)
+
+
+def _check_options(cfg, backends, extra_mappings, baseline):
+    from .engine import ScanOptions
+
+    return ScanOptions(backends=tuple(backends) or tuple(cfg.backends), jobs=1,
+                       extra_mappings=tuple(cfg.mappings) + tuple(str(Path(m).resolve()) for m in extra_mappings),
+                       cache_dir=str(default_cache_dir()), per_file_ignores=cfg.per_file_ignores,
+                       baseline=baseline or cfg.baseline, max_file_size=(cfg.max_file_size or 20) * 1024 * 1024)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--backend", "-b", "backends", multiple=True, help="Backend id; repeatable. Default: config or all.")
+@click.option("--fail-on", "fail_on", multiple=True,
+              type=click.Choice(["rename", "adapt", "partial", "missing", "unknown"]),
+              help="Statuses that fail the check (repeatable); overrides the configuration.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Ignore findings in this baseline.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str, ...], baseline: str | None,
+          config_path: str | None, extra_mappings: tuple[str, ...], color: str) -> None:
+    """Pre-commit / CI gate: fail when FILES add CUDA ties the policy forbids (exit 1), else exit 0."""
+    from .engine import run_scan
+    from .tables import TableError, load_tables
+
+    root = Path.cwd()
+    try:
+        cfg = _load_cfg(root, config_path)
+        options = _check_options(cfg, backends, extra_mappings, baseline)
+        tables = load_tables([Path(p) for p in options.extra_mappings], default_cache_dir())
+        result = run_scan(root, options, tables, only_files=list(files), with_effort=False)
+    except TableError as exc:
+        _fail(str(exc))
+        return
+    policy = {"*": list(fail_on)} if fail_on else cfg.fail_on or {"*": ["missing", "unknown"]}
+    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    bad = 0
+    for f in result.findings:
+        hits = []
+        for bid, v in f.verdicts:
+            statuses = policy.get(bid, policy.get("*", []))
+            if v.status in statuses:
+                hits.append(f"{bid}: {v.status}" + (f" → {v.target}" if v.target else ""))
+        if not hits:
+            continue
+        bad += 1
+        u = f.use
+        loc = f"{u.path}:{u.line}:{u.column}:"
+        msg = f"{u.symbol} ({u.family}) ties this code to CUDA"
+        if use_color:
+            loc = click.style(loc, bold=True)
+        click.echo(f"{loc} {msg} [{'; '.join(hits)}]")
+    for s in result.skipped:
+        click.echo(f"{s.path}: note: {'partly scanned' if s.partial else 'skipped'}: {s.reason}", err=True)
+    if bad:
+        click.echo(f"portcheck: {bad} finding(s) violate the policy "
+                   f"(fail-on: {', '.join(f'{k}={v}' for k, v in policy.items())}); "
+                   "suppress with '# portcheck: ignore[SYMBOL] -- reason' or record a baseline", err=True)
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+@main.group()
+def baseline() -> None:
+    """Record today's findings so a CI gate fails only on new lock-in."""
+
+
+@baseline.command(name="write")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".")
+@click.option("--output", "-o", default="portcheck-baseline.json", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--exclude", "-e", "excludes", multiple=True)
+def baseline_write(path: Path, output: str, config_path: str | None, excludes: tuple[str, ...]) -> None:
+    """Scan PATH and write every finding to a baseline file."""
+    import json
+
+    from .baseline import baseline_document
+    from .engine import ScanOptions, run_scan
+    from .reporters import write_output
+    from .tables import TableError, load_tables
+
+    try:
+        cfg = _load_cfg(path, config_path)
+        options = ScanOptions(backends=tuple(cfg.backends), excludes=tuple(cfg.exclude) + tuple(excludes),
+                              extra_mappings=tuple(cfg.mappings), cache_dir=str(default_cache_dir()),
+                              per_file_ignores=cfg.per_file_ignores, include=tuple(cfg.include))
+        tables = load_tables([Path(p) for p in options.extra_mappings], default_cache_dir())
+        result = run_scan(path, options, tables, with_effort=False)
+    except TableError as exc:
+        _fail(str(exc))
+        return
+    doc = baseline_document(result.findings)
+    write_output(json.dumps(doc, indent=1, ensure_ascii=True) + "\n", output)
+    click.echo(f"portcheck: wrote {doc['count']} finding(s) to {output}", err=True)

@@ -1,0 +1,170 @@
+"""Find the files to scan: honour .gitignore and excludes, classify by language, never leave the root."""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pathspec
+
+from .model import SkippedFile
+
+# Directories nobody wants scanned by default: VCS, build trees, virtual environments, vendored code.
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git/", ".hg/", ".svn/", "__pycache__/", ".tox/", ".nox/", ".eggs/", "*.egg-info/", ".mypy_cache/",
+    ".pytest_cache/", ".ruff_cache/", "node_modules/", ".venv/", "venv/", "env/", ".env/", "site-packages/",
+    "build/", "dist/", "_build/", "cmake-build-*/", "third_party/", "third-party/", "thirdparty/", "3rdparty/",
+    "vendor/", "vendored/", "external/", "externals/", ".portcheck-cache/",
+)
+
+CPP_EXTS = frozenset({".cpp", ".cc", ".cxx", ".c", ".h", ".hpp", ".hh", ".hxx", ".inl", ".inc", ".ipp", ".tpp"})
+CUDA_EXTS = frozenset({".cu", ".cuh"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str  # relative, POSIX
+    abspath: str
+    language: str  # python | cuda | cpp | cmake | build-python | requirements | toml
+    scanners: tuple[str, ...]
+    size: int
+
+
+def classify(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """Language and scanner names for a file name, or None when portcheck does not read it."""
+    lower = name.lower()
+    suffix = os.path.splitext(lower)[1]
+    if lower == "setup.py":
+        return "build-python", ("python", "setup")
+    if suffix in (".py", ".pyi"):
+        return "python", ("python",)
+    if suffix in CUDA_EXTS:
+        return "cuda", ("cuda",)
+    if suffix in CPP_EXTS:
+        return "cpp", ("cuda",)
+    if lower == "cmakelists.txt" or suffix == ".cmake":
+        return "cmake", ("cmake",)
+    if lower == "pyproject.toml":
+        return "toml", ("pyproject",)
+    if (lower.startswith(("requirements", "constraints")) and suffix in (".txt", ".in")) or (
+            suffix == ".txt" and "requirements" in lower):
+        return "requirements", ("requirements",)
+    return None
+
+
+class _Ignore:
+    """Stacked .gitignore specs: each applies to paths below its own folder."""
+
+    def __init__(self, root: Path, excludes: Iterable[str], use_gitignore: bool) -> None:
+        self.root = root
+        self.use_gitignore = use_gitignore
+        self.base = pathspec.GitIgnoreSpec.from_lines(list(excludes))
+        self.specs: dict[str, pathspec.PathSpec] = {}
+
+    def load_dir(self, rel_dir: str, abs_dir: str) -> None:
+        if not self.use_gitignore:
+            return
+        gi = os.path.join(abs_dir, ".gitignore")
+        try:
+            with open(gi, encoding="utf-8", errors="replace") as fh:
+                lines = fh.read().splitlines()
+        except OSError:
+            return
+        try:
+            self.specs[rel_dir] = pathspec.GitIgnoreSpec.from_lines(lines)
+        except Exception:  # an odd pattern must not stop the scan; the file's other patterns are lost
+            ok = []
+            for line in lines:
+                try:
+                    pathspec.GitIgnoreSpec.from_lines([line])
+                    ok.append(line)
+                except Exception:
+                    continue
+            self.specs[rel_dir] = pathspec.GitIgnoreSpec.from_lines(ok)
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if self.base.match_file(probe):
+            return True
+        for d, spec in self.specs.items():
+            if d == "":
+                if spec.match_file(probe):
+                    return True
+            elif probe.startswith(d + "/") and spec.match_file(probe[len(d) + 1:]):
+                return True
+        return False
+
+
+def discover(root: Path, excludes: Iterable[str] = (), use_default_excludes: bool = True,
+             use_gitignore: bool = True, max_size: int = 20 * 1024 * 1024) -> tuple[list[SourceFile], list[SkippedFile]]:
+    """Walk `root` and return the files to scan (sorted) and the ones skipped with a reason."""
+    root = Path(root)
+    real_root = os.path.realpath(root)
+    pats = (list(DEFAULT_EXCLUDES) if use_default_excludes else []) + list(excludes)
+    ign = _Ignore(root, pats, use_gitignore)
+    files: list[SourceFile] = []
+    skipped: list[SkippedFile] = []
+
+    if root.is_file():
+        cls = classify(root.name)
+        if cls is None:
+            return [], [SkippedFile(root.name, "not a source, CUDA or build file portcheck reads")]
+        return [SourceFile(root.name, str(root), cls[0], cls[1], root.stat().st_size)], []
+
+    seen_dirs: set[str] = {real_root}
+    stack: list[tuple[str, str]] = [("", str(root))]
+    while stack:
+        rel_dir, abs_dir = stack.pop()
+        ign.load_dir(rel_dir, abs_dir)
+        try:
+            entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(SkippedFile(rel_dir or ".", f"cannot list directory: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_link = entry.is_symlink()
+                if is_link:
+                    target = os.path.realpath(entry.path)
+                    if not (target == real_root or target.startswith(real_root + os.sep)):
+                        if classify(entry.name) is not None or os.path.isdir(entry.path):
+                            skipped.append(SkippedFile(rel, "symlink points outside the scan root; not followed"))
+                        continue
+                    try:
+                        st = os.stat(entry.path)
+                    except OSError:
+                        if classify(entry.name) is not None:
+                            skipped.append(SkippedFile(rel, "broken symlink"))
+                        continue
+                else:
+                    st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                skipped.append(SkippedFile(rel, f"cannot stat: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if ign.ignored(rel, True):
+                    continue
+                real = os.path.realpath(entry.path)
+                if real in seen_dirs:  # symlink loop or a second link to the same folder
+                    if is_link:
+                        skipped.append(SkippedFile(rel, "symlink to a folder already scanned (loop); not followed"))
+                    continue
+                seen_dirs.add(real)
+                stack.append((rel, entry.path))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            cls = classify(entry.name)
+            if cls is None or ign.ignored(rel, False):
+                continue
+            if st.st_size > max_size:
+                skipped.append(SkippedFile(rel, f"larger than the {max_size // (1024 * 1024)} MB limit "
+                                                f"({st.st_size / 1e6:.1f} MB); raise --max-file-size to scan it"))
+                continue
+            files.append(SourceFile(rel, entry.path, cls[0], cls[1], st.st_size))
+    files.sort(key=lambda f: f.path)
+    skipped.sort(key=lambda s: s.path)
+    return files, skipped

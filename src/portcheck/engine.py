@@ -1,0 +1,277 @@
+"""Run a scan: discover files, scan them in parallel, match uses to verdicts, estimate, build the result."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from . import __version__
+from .discover import SourceFile, discover
+from .fileio import Undecodable, decode
+from .model import (SCHEMA_VERSION, ApiUse, FileReport, FileStat, Finding, ScanResult, SkippedFile, Suppression,
+                    fingerprint)
+from .prefilter import PREFILTERS
+from .scanners import get_scanner
+from .suppress import split_suppressed
+from .tables import Tables, load_tables
+
+IN_PROCESS_BELOW = 24  # files; a process pool costs more than it saves on tiny scans
+
+
+@dataclass
+class ScanOptions:
+    backends: tuple[str, ...] = ()  # empty: every backend in the tables
+    excludes: tuple[str, ...] = ()
+    jobs: int = 0  # 0: all cores
+    use_gitignore: bool = True
+    default_excludes: bool = True
+    max_file_size: int = 20 * 1024 * 1024
+    extra_mappings: tuple[str, ...] = ()
+    cache_dir: str | None = None  # tables and results cache; None: no cache
+    effort_overrides: dict[str, Any] = field(default_factory=dict)
+    include: tuple[str, ...] = ()  # when set, only paths matching these gitignore-style patterns
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # pattern -> symbols/families
+    baseline: str | None = None  # path of a baseline file: report only findings it does not hold
+
+    def public(self) -> dict[str, Any]:
+        """Options as recorded in reports (no machine-specific paths)."""
+        return {"backends": list(self.backends), "excludes": list(self.excludes), "jobs": self.jobs,
+                "use_gitignore": self.use_gitignore, "default_excludes": self.default_excludes,
+                "max_file_size": self.max_file_size, "extra_mappings": list(self.extra_mappings),
+                "include": list(self.include), "baseline": Path(self.baseline).name if self.baseline else None}
+
+
+# ------------------------------------------------------------------------------------------- per-file work
+_TABLES: Tables | None = None
+
+
+def _init_worker(extra: tuple[str, ...], cache_dir: str | None) -> None:
+    global _TABLES
+    _TABLES = load_tables([Path(p) for p in extra], Path(cache_dir) if cache_dir else None)
+
+
+def scan_file(src: SourceFile, tables: Tables) -> FileReport:
+    """Read, decode and scan one file; never raises."""
+    try:
+        with open(src.abspath, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return FileReport(src.path, src.language, 0, src.size,
+                          skipped=SkippedFile(src.path, f"cannot read: {exc.strerror or exc}"))
+    size = len(data)
+    bom = data[:4].startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
+    wanted = [s for s in src.scanners if bom or PREFILTERS.get(s) is None or PREFILTERS[s].search(data)]
+    lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    if not wanted:
+        return FileReport(src.path, src.language, lines, size)
+    try:
+        text, note = decode(data)
+    except Undecodable as exc:
+        return FileReport(src.path, src.language, lines, size, skipped=SkippedFile(src.path, str(exc)))
+    uses: list[ApiUse] = []
+    kernels = []
+    partial: list[str] = []
+    for name in wanted:
+        try:
+            out = get_scanner(name)(src.path, text, tables)
+        except RecursionError:
+            partial.append(f"{name} scanner: nesting too deep")
+            continue
+        except Exception as exc:  # a scanner bug must not lose the rest of the scan
+            partial.append(f"{name} scanner failed: {type(exc).__name__}: {exc}")
+            continue
+        uses.extend(out.uses)
+        kernels.extend(out.kernels)
+        if out.partial:
+            partial.append(out.partial)
+    if note.startswith("invalid"):
+        partial.append(note)
+    uses = [u if u.family == (fam := family_for(u, tables)) else dataclasses.replace(u, family=fam) for u in uses]
+    kept, silenced = split_suppressed(uses)
+    skipped = SkippedFile(src.path, "; ".join(partial), partial=True) if partial else None
+    return FileReport(src.path, src.language, lines, size, tuple(kept), tuple(kernels), skipped,
+                      tuple(silenced), note)
+
+
+def _scan_in_worker(src: SourceFile) -> FileReport:
+    assert _TABLES is not None
+    return scan_file(src, _TABLES)
+
+
+def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
+               progress: Callable[[int], None] | None = None) -> Iterator[FileReport]:
+    """Scan files, in a process pool when there are enough of them; yields in input order."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < IN_PROCESS_BELOW:
+        for src in files:
+            yield scan_file(src, tables)
+            if progress:
+                progress(1)
+        return
+    chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(options.extra_mappings, options.cache_dir)) as pool:
+        for rep in pool.map(_scan_in_worker, files, chunksize=chunk):
+            yield rep
+            if progress:
+                progress(1)
+
+
+# ----------------------------------------------------------------------------------------------- matching
+def family_for(use: ApiUse, tables: Tables) -> str:
+    fam = tables.family_of(use.symbol) or use.family
+    if fam:
+        return fam
+    sym = use.symbol  # dotted Python names: the longest declared family that prefixes the symbol
+    while "." in sym:
+        sym = sym.rpartition(".")[0]
+        if sym in tables.families:
+            return sym
+    return "cuda-runtime" if use.language in ("cuda", "cpp") else ""
+
+
+def match(uses: Iterable[ApiUse], tables: Tables, backend_ids: tuple[str, ...]) -> list[Finding]:
+    """Attach one verdict per backend to each use."""
+    wanted = set(backend_ids)
+    findings = []
+    for use in uses:
+        fam = family_for(use, tables)
+        if fam != use.family:
+            use = dataclasses.replace(use, family=fam)
+        if fam == "torch-op":
+            verdicts = tables.op_gap_verdicts(use.symbol)
+        else:
+            verdicts = tables.verdicts(use.symbol, fam)
+        verdicts = tuple((b, v) for b, v in verdicts if b in wanted)
+        if not verdicts:
+            continue
+        findings.append(Finding(use, verdicts, fingerprint(use)))
+    return findings
+
+
+def _sort_key(f: Finding) -> tuple:
+    u = f.use
+    return (u.path, u.line, u.column, u.symbol, u.kind)
+
+
+def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
+             progress_factory: Callable[[int], Callable[[int], None] | None] | None = None,
+             only_files: list[str] | None = None, with_effort: bool = True) -> ScanResult:
+    """Scan a tree (or only the given files under it) and return the immutable result."""
+    started = time.monotonic()
+    if tables is None:
+        tables = load_tables([Path(p) for p in options.extra_mappings],
+                             Path(options.cache_dir) if options.cache_dir else None)
+    backend_ids = options.backends or tuple(b.id for b in tables.backends)
+    for b in backend_ids:
+        tables.backend(b)  # raises TableError for an unknown id
+    if only_files is not None:
+        files, skipped = _explicit_files(root, only_files)
+    else:
+        files, skipped = discover(root, options.excludes, options.default_excludes, options.use_gitignore,
+                                  options.max_file_size)
+    if options.include:
+        import pathspec
+        inc = pathspec.GitIgnoreSpec.from_lines(list(options.include))
+        files = [f for f in files if inc.match_file(f.path)]
+    progress = progress_factory(len(files)) if progress_factory else None
+    reports = list(scan_files(files, options, tables, progress))
+
+    findings: list[Finding] = []
+    kernels = []
+    stats: list[FileStat] = []
+    suppressed: list[Suppression] = []
+    skipped = list(skipped)
+    ignore_rules = _per_file_rules(options.per_file_ignores)
+    for rep in reports:
+        uses, extra_suppressed = _apply_per_file_ignores(rep.uses, ignore_rules)
+        if extra_suppressed:
+            rep = dataclasses.replace(rep, suppressed=rep.suppressed + tuple(extra_suppressed))
+        found = match(uses, tables, backend_ids)
+        findings.extend(found)
+        kernels.extend(rep.kernels)
+        suppressed.extend(rep.suppressed)
+        if rep.skipped is not None:
+            skipped.append(rep.skipped)
+        stats.append(FileStat(rep.path, rep.language, rep.lines, rep.size, len(found), len(rep.suppressed), rep.note))
+    findings.sort(key=_sort_key)
+    baselined = 0
+    if options.baseline:
+        from .baseline import filter_new, load_baseline
+        findings, baselined = filter_new(findings, load_baseline(Path(options.baseline)))
+    kernels.sort(key=lambda k: (k.path, k.line, k.name))
+    skipped.sort(key=lambda s: (s.path, s.reason))
+    suppressed.sort(key=lambda s: (s.path, s.line, s.symbol))
+    backends_meta = tuple(tables.backend(b).meta() for b in backend_ids)
+    effort: dict[str, Any] = {}
+    if with_effort:
+        from .effort import estimate_effort  # imported here: `check` does not need it
+        effort = estimate_effort(findings, kernels, tables, backend_ids, options.effort_overrides)
+    metadata = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "portcheck", "version": __version__},
+        "tables_version": tables.fingerprint,
+        "scan_date": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "root": root.name or str(root),
+        "options": options.public(),
+        "files_discovered": len(files),
+        "baselined": baselined,
+        "duration_s": round(time.monotonic() - started, 3),
+    }
+    return ScanResult(str(root), tuple(findings), tuple(kernels), tuple(stats), tuple(skipped), tuple(suppressed),
+                      backends_meta, effort, metadata)
+
+
+def _explicit_files(root: Path, paths: list[str]) -> tuple[list[SourceFile], list[SkippedFile]]:
+    """SourceFiles for `portcheck check FILE...` (pre-commit passes paths relative to the repo root)."""
+    from .discover import classify
+
+    files: list[SourceFile] = []
+    skipped: list[SkippedFile] = []
+    for p in paths:
+        path = Path(p)
+        abspath = path if path.is_absolute() else root / path
+        try:
+            rel = abspath.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        cls = classify(path.name)
+        if cls is None:
+            continue
+        try:
+            size = abspath.stat().st_size
+        except OSError as exc:
+            skipped.append(SkippedFile(rel, f"cannot read: {exc.strerror or exc}"))
+            continue
+        files.append(SourceFile(rel, str(abspath), cls[0], cls[1], size))
+    return files, skipped
+
+
+def _per_file_rules(pfi: dict[str, list[str]]):
+    import pathspec
+    return [(pathspec.GitIgnoreSpec.from_lines([pat]), names) for pat, names in sorted(pfi.items())]
+
+
+def _apply_per_file_ignores(uses: tuple[ApiUse, ...], rules) -> tuple[tuple[ApiUse, ...], list[Suppression]]:
+    """Config-level ignores (per-file-ignores): same matching as inline suppressions."""
+    if not rules or not uses:
+        return uses, []
+    from .suppress import _matches
+    kept: list[ApiUse] = []
+    silenced: list[Suppression] = []
+    for use in uses:
+        hit = False
+        for spec, names in rules:
+            if spec.match_file(use.path) and (not names or "*" in names or any(_matches(n, use) for n in names)):
+                hit = True
+                break
+        if hit:
+            silenced.append(Suppression(use.path, use.line, use.symbol, "per-file-ignores in configuration"))
+        else:
+            kept.append(use)
+    return tuple(kept), silenced

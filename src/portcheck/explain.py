@@ -1,0 +1,135 @@
+"""`portcheck explain` and `portcheck mappings`: ask the tables directly."""
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any, Iterable
+
+from .model import STATUSES
+from .tables import CatalogEntry, TableError, Tables
+
+
+def _resolve(tables: Tables, symbol: str) -> tuple[CatalogEntry | None, str]:
+    """Catalog entry and family for a symbol; family may come from patterns or dotted parents."""
+    entry = tables.catalog.get(symbol)
+    if entry is not None:
+        return entry, entry.family
+    fam = tables.family_of(symbol)
+    if not fam:
+        probe = symbol
+        while "." in probe and not fam:
+            probe = probe.rpartition(".")[0]
+            if probe in tables.families:
+                fam = probe
+            elif probe in tables.catalog and tables.catalog[probe].kind == "package":
+                fam = tables.catalog[probe].family
+    return None, fam
+
+
+def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
+    entry, fam = _resolve(tables, symbol)
+    known = entry is not None or bool(fam)
+    out: dict[str, Any] = {"symbol": symbol, "in_catalog": entry is not None, "recognised": known,
+                           "family": fam, "kind": entry.kind if entry else "", "description": entry.desc if entry else "",
+                           "category": tables.category_of(fam) if fam else "", "ref": entry.ref if entry else "",
+                           "verdicts": {}, "suggestions": []}
+    if known:
+        for b in tables.backends:
+            v = b.lookup(symbol, fam)
+            gap = b.op_support.get(symbol)
+            out["verdicts"][b.id] = {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref,
+                                     "rule": v.rule, "backend": b.name, "versions": b.versions}
+            if gap is not None:
+                out["verdicts"][b.id]["op_support"] = {"status": gap.status, "note": gap.note, "ref": gap.ref}
+    else:
+        pool = list(tables.catalog)
+        out["suggestions"] = difflib.get_close_matches(symbol, pool, n=6, cutoff=0.75)
+        if not out["suggestions"]:
+            low = symbol.lower()
+            out["suggestions"] = sorted(s for s in pool if low in s.lower())[:6]
+    return out
+
+
+def explain_symbol(tables: Tables, symbol: str, fmt: str) -> int:
+    """Print the explanation; exit code 0 when the symbol is known, 1 when it is not."""
+    data = explain_data(tables, symbol)
+    if fmt == "json":
+        print(json.dumps(data, indent=1, ensure_ascii=False))
+        return 0 if data["recognised"] else 1
+    if not data["recognised"]:
+        print(f"{symbol}: not in the portcheck catalog of CUDA names.")
+        if data["suggestions"]:
+            print("Did you mean: " + ", ".join(data["suggestions"]) + "?")
+        return 1
+    head = f"{symbol}  [{data['family']}"
+    head += f", {data['kind']}]" if data["kind"] else "]"
+    if data["description"]:
+        head += f"  {data['description']}"
+    if not data["in_catalog"]:
+        head += "  (not listed in the catalog; recognised by its family)"
+    print(head)
+    for bid, v in data["verdicts"].items():
+        vers = ", ".join(f"{k} {val}" for k, val in v["versions"].items())
+        print(f"  {bid:<8} {v['status']:<8} {v['target'] or '-'}")
+        if v["note"]:
+            print(f"           {v['note']}")
+        if "op_support" in v:
+            print(f"           op support: {v['op_support']['status']}: {v['op_support']['note']}")
+        print(f"           source: {v['ref'] or 'none'} · tables for {v['backend']} ({vers})")
+    return 0
+
+
+def _rows(tables: Tables, backends: Iterable[str], family: str | None, status: str | None):
+    bids = list(backends) or [b.id for b in tables.backends]
+    for b in bids:
+        tables.backend(b)
+    if family and family not in tables.families:
+        raise TableError(f"unknown family '{family}'")
+    if status and status not in STATUSES:
+        raise TableError(f"unknown status '{status}'")
+    for sym in sorted(tables.catalog):
+        e = tables.catalog[sym]
+        if family and not (e.family == family or e.family.startswith(family + ".")):
+            continue
+        verdicts = {b: tables.backend(b).lookup(sym, e.family) for b in bids}
+        if status and not any(v.status == status for v in verdicts.values()):
+            continue
+        yield e, verdicts
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def browse(tables: Tables, backends: Iterable[str], family: str | None, status: str | None, fmt: str) -> str:
+    rows = list(_rows(tables, backends, family, status))
+    bids = list(backends) or [b.id for b in tables.backends]
+    if fmt == "json":
+        return json.dumps([{"symbol": e.symbol, "family": e.family, "kind": e.kind, "desc": e.desc,
+                            "verdicts": {b: {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref,
+                                             "rule": v.rule} for b, v in vs.items()}} for e, vs in rows],
+                          indent=1, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        out = ["# Supported CUDA APIs by backend", "",
+               "Generated by `portcheck mappings --format md`; do not edit by hand.", ""]
+        for b in bids:
+            be = tables.backend(b)
+            out.append(f"- **{b}**: {be.name} (" + ", ".join(f"{k} {v}" for k, v in be.versions.items()) + ")")
+        out += ["", "Status: rename = same semantics, new name; adapt = equivalent with different arguments or "
+                    "semantics; partial = subset / some hardware; missing = no equivalent; unknown = not covered.", ""]
+        current = None
+        for e, vs in rows:
+            if e.family != current:
+                current = e.family
+                head = "| CUDA | kind | " + " | ".join(f"{b} | {b} target" for b in bids) + " | notes |"
+                out += ["", f"## {current}", "", head, "|" + "---|" * (2 + 2 * len(bids) + 1)]
+            notes = "; ".join(f"{b}: {v.note}" for b, v in vs.items() if v.note and v.rule == "exact")
+            cells = " | ".join(f"{v.status} | {_md_cell(v.target)}" for v in vs.values())
+            out.append(f"| `{_md_cell(e.symbol)}` | {e.kind} | {cells} | {_md_cell(notes)} |")
+        return "\n".join(out) + "\n"
+    lines = []
+    for e, vs in rows:
+        lines.append(f"{e.symbol:<48} {e.family:<24} " + "  ".join(
+            f"{b}:{v.status}{'→' + v.target if v.target else ''}" for b, v in vs.items()))
+    lines.append(f"({len(rows)} symbols)")
+    return "\n".join(lines) + "\n"

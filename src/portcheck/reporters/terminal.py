@@ -1,0 +1,67 @@
+"""The short terminal summary: per backend effort, readiness and status counts; top files and contributors."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+STATUS_STYLE = {"rename": "green", "adapt": "yellow", "partial": "dark_orange", "missing": "red", "unknown": "magenta"}
+
+
+def _h(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
+
+
+def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
+    s = doc["summary"]
+    console.print(f"[bold]portcheck[/bold] {doc['tool']['version']}  ·  {doc['scan']['root']}  ·  "
+                  f"{s['files_scanned']} files read, {s['files_with_findings']} with CUDA ties, "
+                  f"{s['findings']} findings, {s['kernels']} kernels"
+                  + (f", {s['suppressed']} suppressed" if s["suppressed"] else "")
+                  + (f", {s['skipped']} skipped" if s["skipped"] else ""))
+    if not doc["backends"]:
+        return
+    t = Table(title="Porting effort per backend", title_justify="left", show_lines=False)
+    t.add_column("backend")
+    t.add_column("effort (h)", justify="right")
+    t.add_column("range (h)", justify="right")
+    t.add_column("person-days", justify="right")
+    t.add_column("ready", justify="right")
+    for st, style in STATUS_STYLE.items():
+        t.add_column(st, justify="right", style=style)
+    t.add_column("kernels")
+    for b in doc["backends"]:
+        e = doc["effort"].get(b["id"], {})
+        counts = doc["summary"]["by_status"].get(b["id"], {})
+        t.add_row(f"[bold]{b['id']}[/bold] {b['name']}", _h(e.get("hours", 0)),
+                  f"{_h(e.get('low', 0))}–{_h(e.get('high', 0))}", f"{e.get('person_days', 0):.1f}",
+                  f"{e.get('readiness', 0):.0f}%", *[str(counts.get(st, 0)) for st in STATUS_STYLE],
+                  e.get("kernel_action", ""))
+    console.print(t)
+    for b in doc["backends"]:
+        e = doc["effort"].get(b["id"])
+        if not e or not e.get("hours"):
+            continue
+        items = sorted(e["line_items"], key=lambda i: -i["hours"])[:3]
+        parts = [f"{i['what']} {_h(i['hours'])} h" for i in items]
+        cats = sorted(((v, k) for k, v in e["by_category"].items() if v), reverse=True)[:3]
+        console.print(f"[bold]{b['id']}[/bold] top contributors: " + "; ".join(parts))
+        console.print(f"    by category: " + ", ".join(f"{k} {_h(v)} h" for v, k in cats)
+                      + f"  ·  mechanical {e['mechanical_share'] * 100:.0f}%")
+    first = doc["backends"][0]["id"]
+    files = doc["effort"].get(first, {}).get("top_files", [])[:top]
+    if files:
+        ft = Table(title=f"Top files by cost ({first})", title_justify="left")
+        ft.add_column("file")
+        for b in doc["backends"]:
+            ft.add_column(f"{b['id']} h", justify="right")
+        per = {b["id"]: {f["path"]: f["hours"] for f in doc["effort"].get(b["id"], {}).get("top_files", [])}
+               for b in doc["backends"]}
+        for f in files:
+            ft.add_row(f["path"], *[_h(per[b["id"]].get(f["path"], 0.0)) if f["path"] in per[b["id"]] else "·"
+                                    for b in doc["backends"]])
+        console.print(ft)
+    if doc["summary"]["skipped"]:
+        console.print(f"[dim]{doc['summary']['skipped']} file(s) skipped or partly scanned; see the report's "
+                      f"'skipped' list.[/dim]")
