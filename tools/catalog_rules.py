@@ -17,7 +17,7 @@ NOT_API: frozenset[str] = frozenset({
     "nCutoffValue", "pCudaDeviceCount", "pCudaDevices", "pCudaResource", "nvlinkVersion", "nvswitchConnected",
     "physicalNvLinkCount", "HGPUNV", "WGL_NV_gpu_affinity", "cuda_profiler_H", "nvSciBufObject", "nvSciSync",
     "nvSciSyncAttrList", "nvSciSyncObj", "nvstd", "nvfunctional", "nv_weak", "MAX_CUDA_DESCRIPTOR_GPUS",
-    "memoryBarrier", "texture", "surfaceReference",
+    "memoryBarrier", "texture", "GLenum", "GLuint", "REGISTER_CUDA_OPERATOR", "REGISTER_CUDA_OPERATOR_CREATOR",
 })
 OTHER_OWNERS: frozenset[str] = frozenset({
     "nv_bfloat16", "nv_bfloat162", "nv_half", "nv_half2", "nvcuda",  # kernel.fp16 / kernel.tensor-core
@@ -45,10 +45,11 @@ _LIBRARY_RULES: tuple[tuple[str, str], ...] = (
     (r"cublasLt|CUBLASLT_", "cublaslt"),
     (r"cublas|CUBLAS|NVBLAS_", "cublas"),
     (r"cudnn|CUDNN", "cudnn"),
-    (r"cufft|CUFFT|LIB_FORMAT_CUFFT$|MAX_CUFFT_ERROR$", "cufft"),
+    (r"cufft|CUFFT|LIB_FORMAT_CUFFT$|MAX_CUFFT_ERROR$|NVFFT_|cudaLibXt|cudaXt", "cufft"),  # cudalibxt.h: cufftXt
     (r"curand|CURAND", "curand"),
+    (r"cusolver|CUSOLVER|CUDALIBMG_|cudaLibMg|DISABLE_CUSOLVER_DEPRECATED$|syevjInfo|gesvdjInfo"
+     r"|csr(qr|chol|lu)Info", "cusolver"),  # cusolverSp's csrqrInfo_t before cuSPARSE's csr*Info_t
     (r"cusparse|CUSPARSE|DISABLE_CUSPARSE_DEPRECATED$|pruneInfo|(csr|bsr|csc)\w*Info(_t)?$|csru2csrInfo", "cusparse"),
-    (r"cusolver|CUSOLVER|CUDALIBMG_|cudaLibMg|DISABLE_CUSOLVER_DEPRECATED$|syevjInfo|gesvdjInfo", "cusolver"),
     (r"cupti|CUPTI|CUpti|Cupti", "cupti"),
     (r"nvtx|NVTX", "nvtx"),
     (r"nvrtc|NVRTC", "nvrtc"),
@@ -62,8 +63,9 @@ _LIBRARY_RX = [(re.compile(p), fam) for p, fam in _LIBRARY_RULES]
 
 _RUNTIME_RX = re.compile(
     r"cuda[A-Z_]|make_cuda[A-Z]|CUDART(API|_VERSION$|_CB$|_DEVICE$)|CUDA_[RC]_\d|CUDA_IPC_HANDLE_SIZE$"
-    r"|CUDA_API_PER_THREAD_DEFAULT_STREAM$|libraryPropertyType")
-_DRIVER_RX = re.compile(r"cu[A-Z]|CU[A-Za-z_]|CUDA_|CUDA[A-Z]+_H$|CUDAAPI$|PFN_cu|cuuint(32|64)_t$")
+    r"|CUDA_API_PER_THREAD_DEFAULT_STREAM$|libraryPropertyType|textureReference$|surfaceReference$")
+_DRIVER_RX = re.compile(r"cu[A-Z]|CU[A-Za-z_]|CUDA_|CUDA[A-Z]+_H$|CUDAAPI$|PFN_cu|cuuint(32|64)_t$"
+                        r"|NVCL_|cl_(context|event)_flags")  # cuda.h's OpenCL-interop scheduling flags
 
 # Runtime sub-families, tried in order on the full name; the first match wins. Error names come first because
 # cudaErrorMemoryAllocation is an error code, not memory management; graph and IPC come before stream and event
@@ -74,15 +76,16 @@ _RUNTIME_SUBFAMILIES: tuple[tuple[str, str], ...] = (
     (r"cuda\w*(Graph(?!ics)|Capture|Capturing|UserObject|NodeParams|NodeType|Node_t|DependencyType)"
      r"|cudaGetDriverEntryPoint|cudaKernelNode|cudaHostNode", "graph"),
     (r"cuda\w*Ipc|CUDA_IPC_", "ipc"),
-    (r"cuda\w*(Graphics|GL[A-Z_]|GL$|EGL|D3D|DX|VDPAU|Vdpau|NvSci|External(Memory|Semaphore)|Wgl|WGL)", "interop"),
+    (r"cuda\w*(Graphics|GL[A-Z_]|GL$|EGL|Egl|D3D|DX|VDPAU|Vdpau|NvSci|External(Memory|Semaphore)|Wgl|WGL)", "interop"),
     (r"cuda\w*(Peer|P2P)", "peer"),
     (r"cuda\w*(Memcpy|Memset)|make_cuda", "memory"),
     (r"cuda\w*(Texture|Surface|Tex[A-Z]|tex|Array|ChannelFormat|CreateChannelDesc|Resource(Desc|View|Type)"
-     r"|FilterMode|AddressMode|ReadMode|BoundaryMode|Mipmapped)", "texture"),
-    (r"cudaStream|CUDA_API_PER_THREAD_DEFAULT_STREAM", "stream"),
+     r"|FilterMode|AddressMode|ReadMode|BoundaryMode|Mipmapped|FormatMode)|textureReference|surfaceReference", "texture"),
+    (r"cudaStream|CUDA_API_PER_THREAD_DEFAULT_STREAM|cudaSyncPolicy|cudaSynchronizationPolicy", "stream"),
     (r"cuda\w*Event", "event"),
     (r"cuda\w*(Launch|Func|Occupancy|Kernel|ConfigureCall|SetupArgument|SetDoubleFor|Library|GetFuncBySymbol"
-     r"|SharedMemConfig|SharedCarveout|ClusterSchedulingPolicy|Dim3|LaunchAttribute)", "launch"),
+     r"|SharedMemConfig|SharedCarveout|SharedmemCarveout|ClusterSchedulingPolicy|Dim3|LaunchAttribute|CG[A-Z]"
+     r"|GetParameterBuffer)", "launch"),
     (r"cuda\w*(Malloc|Free|Mem|Host(Alloc|Register|Unregister|GetDevicePointer|GetFlags)|Pointer|Pitched|Extent"
      r"|Pos$|Symbol|Managed|Prefetch|Advise|Access(Policy|Property))", "memory"),
     (r"cuda\w*(Device|Dev[A-Z]|Thread|Limit|ComputeMode|ChooseDevice|CpuDeviceId|InvalidDeviceId|InitDevice"

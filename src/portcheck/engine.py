@@ -122,6 +122,34 @@ def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
                 progress(1)
 
 
+def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tables,
+                     progress: Callable[[int], None] | None) -> list[FileReport]:
+    """Serve unchanged files from the result cache; scan the rest; store what was scanned."""
+    if not options.cache_dir:
+        return list(scan_files(files, options, tables, progress))
+    from .cache import ResultCache, file_key
+
+    cache = ResultCache(Path(options.cache_dir), tables.fingerprint)
+    keys: list[str | None] = []
+    for src in files:
+        try:
+            with open(src.abspath, "rb") as fh:
+                keys.append(file_key(cache.salt, src.path, src.scanners, fh.read()))
+        except OSError:
+            keys.append(None)
+    hits = cache.get_many([k for k in keys if k])
+    todo = [(i, src) for i, (src, k) in enumerate(zip(files, keys)) if not k or k not in hits]
+    if progress and len(files) - len(todo):
+        progress(len(files) - len(todo))
+    fresh = list(scan_files([src for _, src in todo], options, tables, progress))
+    reports: list[FileReport | None] = [hits.get(k) if k else None for k in keys]
+    for (i, _), rep in zip(todo, fresh):
+        reports[i] = rep
+    cache.put_many((keys[i], rep) for (i, _), rep in zip(todo, fresh) if keys[i])
+    cache.close()
+    return [r for r in reports if r is not None]
+
+
 # ----------------------------------------------------------------------------------------------- matching
 def family_for(use: ApiUse, tables: Tables) -> str:
     fam = tables.family_of(use.symbol) or use.family
@@ -180,7 +208,7 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
         inc = pathspec.GitIgnoreSpec.from_lines(list(options.include))
         files = [f for f in files if inc.match_file(f.path)]
     progress = progress_factory(len(files)) if progress_factory else None
-    reports = list(scan_files(files, options, tables, progress))
+    reports = _scan_with_cache(files, options, tables, progress)
 
     findings: list[Finding] = []
     kernels = []
