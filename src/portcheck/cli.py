@@ -68,6 +68,8 @@ def _load_cfg(root: Path, config_path: str | None):
 @click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
 @click.option("--no-default-excludes", is_flag=True, help="Also scan build trees, venvs and third_party folders.")
 @click.option("--max-file-size", type=int, default=None, help="Skip files larger than this many MB (default 20).")
+@click.option("--parse-timeout", type=float, default=30.0, show_default=True,
+              help="Seconds one file may take in one scanner (0: no limit).")
 @click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="Extra mapping folder merged over the built-in tables; repeatable.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not in this baseline.")
@@ -76,7 +78,8 @@ def _load_cfg(root: Path, config_path: str | None):
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None, output_dir: Path | None,
          excludes: tuple[str, ...], jobs: int | None, no_cache: bool, cache_dir: Path | None, no_gitignore: bool,
-         no_default_excludes: bool, max_file_size: int | None, extra_mappings: tuple[str, ...], baseline: str | None,
+         no_default_excludes: bool, max_file_size: int | None, parse_timeout: float,
+         extra_mappings: tuple[str, ...], baseline: str | None,
          config_path: str | None, quiet: bool, color: str) -> None:
     """Scan PATH and report every CUDA tie, its verdict per backend, and the porting effort."""
     from .document import build_document
@@ -103,7 +106,7 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
             max_file_size=(max_file_size or cfg.max_file_size or 20) * 1024 * 1024,
             extra_mappings=tuple(cfg.mappings) + tuple(str(Path(m).resolve()) for m in extra_mappings),
             cache_dir=str(cache) if cache else None, effort_overrides=cfg.effort, include=tuple(cfg.include),
-            per_file_ignores=cfg.per_file_ignores, baseline=baseline or cfg.baseline)
+            per_file_ignores=cfg.per_file_ignores, baseline=baseline or cfg.baseline, parse_timeout=parse_timeout)
         tables = load_tables([Path(p) for p in options.extra_mappings], cache)
         console = _console(color, quiet, stderr=bool(output == "-"))
         progress_factory = _progress_factory(console) if not quiet else None

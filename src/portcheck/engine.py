@@ -37,25 +37,52 @@ class ScanOptions:
     include: tuple[str, ...] = ()  # when set, only paths matching these gitignore-style patterns
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # pattern -> symbols/families
     baseline: str | None = None  # path of a baseline file: report only findings it does not hold
+    parse_timeout: float = 30.0  # seconds per file and scanner; 0 disables the limit
 
     def public(self) -> dict[str, Any]:
         """Options as recorded in reports (no machine-specific paths)."""
         return {"backends": list(self.backends), "excludes": list(self.excludes), "jobs": self.jobs,
                 "use_gitignore": self.use_gitignore, "default_excludes": self.default_excludes,
                 "max_file_size": self.max_file_size, "extra_mappings": list(self.extra_mappings),
-                "include": list(self.include), "baseline": Path(self.baseline).name if self.baseline else None}
+                "include": list(self.include), "parse_timeout": self.parse_timeout, "baseline": Path(self.baseline).name if self.baseline else None}
 
 
 # ------------------------------------------------------------------------------------------- per-file work
 _TABLES: Tables | None = None
+_TIMEOUT = 0.0
 
 
-def _init_worker(extra: tuple[str, ...], cache_dir: str | None) -> None:
-    global _TABLES
+class ParseTimeout(Exception):
+    """A scanner took longer than the per-file limit."""
+
+
+def _init_worker(extra: tuple[str, ...], cache_dir: str | None, timeout: float) -> None:
+    global _TABLES, _TIMEOUT
     _TABLES = load_tables([Path(p) for p in extra], Path(cache_dir) if cache_dir else None)
+    _TIMEOUT = timeout
 
 
-def scan_file(src: SourceFile, tables: Tables) -> FileReport:
+def _alarm(_signum, _frame):
+    raise ParseTimeout()
+
+
+def _run_limited(fn, args, timeout: float):
+    """Run a scanner under a wall-clock limit (SIGALRM, main thread only; no limit elsewhere)."""
+    import signal
+    import threading
+
+    if not timeout or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return fn(*args)
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0) -> FileReport:
     """Read, decode and scan one file; never raises."""
     try:
         with open(src.abspath, "rb") as fh:
@@ -78,7 +105,10 @@ def scan_file(src: SourceFile, tables: Tables) -> FileReport:
     partial: list[str] = []
     for name in wanted:
         try:
-            out = get_scanner(name)(src.path, text, tables)
+            out = _run_limited(get_scanner(name), (src.path, text, tables), timeout)
+        except ParseTimeout:
+            partial.append(f"{name} scanner: parse time limit ({timeout:g} s) exceeded; raise --parse-timeout")
+            continue
         except RecursionError:
             partial.append(f"{name} scanner: nesting too deep")
             continue
@@ -100,7 +130,7 @@ def scan_file(src: SourceFile, tables: Tables) -> FileReport:
 
 def _scan_in_worker(src: SourceFile) -> FileReport:
     assert _TABLES is not None
-    return scan_file(src, _TABLES)
+    return scan_file(src, _TABLES, _TIMEOUT)
 
 
 def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
@@ -109,13 +139,13 @@ def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < IN_PROCESS_BELOW:
         for src in files:
-            yield scan_file(src, tables)
+            yield scan_file(src, tables, options.parse_timeout)
             if progress:
                 progress(1)
         return
     chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(options.extra_mappings, options.cache_dir)) as pool:
+                             initargs=(options.extra_mappings, options.cache_dir, options.parse_timeout)) as pool:
         for rep in pool.map(_scan_in_worker, files, chunksize=chunk):
             yield rep
             if progress:

@@ -342,3 +342,211 @@ def scan_cmake(path: str, text: str, tables: Tables) -> ScanOutput:
     cmds, err = _cmake_commands(text)
     hits = [h for cmd in cmds for h in _cmake_hits(cmd, ix, tables.catalog)]
     return ScanOutput(_uses(path, _Text(text), hits, tables, "cmake", "build", "build.cmake"), [], err)
+
+
+# ----------------------------------------------------------------------------------------------- setup.py
+
+def _node_span(tx: _Text, node: ast.AST) -> tuple[int, int]:
+    """File offset and length of an ast node (ast columns count UTF-8 bytes, ours count characters)."""
+    line = tx.line(node.lineno)  # type: ignore[attr-defined]
+    raw = line.encode("utf-8", "surrogatepass")
+    start = len(raw[:node.col_offset].decode("utf-8", "replace"))  # type: ignore[attr-defined]
+    if getattr(node, "end_lineno", None) == node.lineno:  # type: ignore[attr-defined]
+        end = len(raw[:node.end_col_offset].decode("utf-8", "replace"))  # type: ignore[attr-defined]
+    else:
+        end = len(line)
+    return tx.starts[node.lineno - 1] + start, max(end - start, 1)  # type: ignore[attr-defined]
+
+
+def _strings(node: ast.AST) -> list[str]:
+    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def _setup_hits(tree: ast.AST, tx: _Text) -> list[_Hit]:
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    hits: list[_Hit] = []
+    covered: set[int] = set()  # strings already reported through an "nvcc" key
+
+    def cover(node: ast.AST) -> None:
+        covered.update(id(n) for n in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and key.value == "nvcc":
+                    hits.append(_Hit(*_node_span(tx, key), "nvcc-flags", " ".join(_strings(value))))
+                    cover(value)
+        elif isinstance(node, ast.keyword) and node.arg in ("nvcc", "extra_cuda_cflags"):
+            hits.append(_Hit(_node_span(tx, node)[0], len(node.arg), "nvcc-flags", " ".join(_strings(node.value))))
+            cover(node.value)
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "nvcc":
+            hits.append(_Hit(*_node_span(tx, node.slice), "nvcc-flags"))
+            stmt = node
+            while not isinstance(stmt, ast.stmt) and stmt in parents:
+                stmt = parents[stmt]
+            cover(stmt)
+    groups: dict[tuple[str, int], list[tuple[ast.AST, str]]] = {}
+    for node in ast.walk(tree):
+        if id(node) in covered or isinstance(parents.get(node), (ast.Expr, ast.JoinedStr)):
+            continue  # docstrings, f-string pieces, flags already reported
+        if isinstance(node, ast.JoinedStr):
+            s = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            s = node.value
+        else:
+            continue
+        container = parents.get(node)
+        while container is not None and not isinstance(container, (ast.List, ast.Tuple, ast.Set, ast.stmt)):
+            container = parents.get(container)
+        if s == "TORCH_CUDA_ARCH_LIST":
+            hits.append(_Hit(*_node_span(tx, node), "nvcc-flags", s))
+        elif _flags_in(s):
+            groups.setdefault(("nvcc-flags", id(container)), []).append((node, s))
+        elif s.endswith((".cu", ".cuh")) and not any(ch.isspace() for ch in s):
+            groups.setdefault(("cuda-sources", id(container)), []).append((node, s))
+    for (sym, _), members in groups.items():
+        first = min(members, key=lambda m: (m[0].lineno, m[0].col_offset))  # type: ignore[attr-defined]
+        detail = " ".join(t for _, s in members for _, t in _flags_in(s)) if sym == "nvcc-flags" else \
+            ", ".join(s for _, s in members)
+        hits.append(_Hit(*_node_span(tx, first[0]), sym, detail))
+    return hits
+
+
+def scan_setup(path: str, text: str, tables: Tables) -> ScanOutput:
+    """Find nvcc flags and .cu sources in a setup.py, parsed with ast and never run.
+
+    CUDAExtension / BuildExtension calls and imports are the Python scanner's; this adds what it cannot see.
+    """
+    src = " " + text[1:] if text.startswith("\ufeff") else text
+    tx = _Text(src)
+    try:
+        tree = ast.parse(src, filename=path)
+        hits = _setup_hits(tree, tx)
+    except SyntaxError as exc:
+        return ScanOutput([], [], f"setup.py does not parse (line {exc.lineno}): {exc.msg}")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return ScanOutput([], [], f"setup.py could not be analysed: {exc.__class__.__name__}")
+    return ScanOutput(_uses(path, tx, hits, tables, "build-python", "build", "build.setup"), [], "")
+
+
+# ----------------------------------------------------------------------------------------------- requirements
+
+_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+_URL_START = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|(?:git|hg|svn|bzr)\+|file:|\.{1,2}[/\\]|/|~)")
+_ARCHIVE = re.compile(r"\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)(?:[#?].*)?$")
+_CU_TAG = re.compile(r"(?:/|\+|%2[Bb])cu\d{2,3}(?!\d)")  # /whl/cu121, 2.1.0+cu121, %2Bcu121
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_INDEX_OPTS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links"})
+
+
+def _normalise(name: str) -> str:
+    """PEP 503 name normalisation (a `*` of a catalog glob survives)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement(s: str) -> tuple[str, int, bool] | None:
+    """(name, offset of the name in s, pinned to a CUDA build?) of one PEP 508 requirement, URL or path."""
+    stripped = s.strip()
+    lead = len(s) - len(s.lstrip())
+    if _URL_START.match(stripped) or _ARCHIVE.search(stripped):
+        cuda = bool(_CU_TAG.search(stripped))
+        egg = _EGG.search(stripped)
+        if egg:
+            return egg.group(1), lead + egg.start(1), cuda
+        url = re.split(r"[#?]", stripped)[0].rstrip("/\\")
+        seg = re.split(r"[/\\]", url)[-1]
+        at = lead + url.rfind(seg)
+        seg = seg.split("@")[0]
+        if seg.endswith(".whl"):
+            name = seg.split("-")[0]
+        elif _ARCHIVE.search(seg):
+            name = seg.rsplit("-", 1)[0]
+        else:
+            name = seg[:-4] if seg.endswith(".git") else seg
+        m = _NAME.fullmatch(name)
+        return (m.group(1), at, cuda) if m else None
+    m = _NAME.match(s)
+    if m is None:
+        return None
+    return m.group(1), m.start(1), bool(_CU_TAG.search(s[m.end():].split(";", 1)[0]))
+
+
+def _pip_symbol(ix: _Index, name: str, cuda_build: bool) -> str | None:
+    norm = _normalise(name)
+    if cuda_build and norm in ix.pip_local:
+        return ix.pip_local[norm]
+    if norm in ix.pip_exact:
+        return ix.pip_exact[norm]
+    for pattern, sym in ix.pip_globs:
+        if fnmatchcase(norm, pattern):
+            return sym
+    return None
+
+
+def _requirement_hit(ix: _Index, s: str, base: int) -> _Hit | None:
+    req = _requirement(s)
+    if req is None:
+        return None
+    name, off, cuda = req
+    sym = _pip_symbol(ix, name, cuda)
+    if sym is None:
+        return None
+    tag = _CU_TAG.search(s)
+    detail = _normalise(name) + (f" ({tag.group().lstrip('/+').replace('%2B', '').replace('%2b', '')})"
+                                 if cuda and sym.endswith("+cuXXX") and tag else "")
+    return _Hit(base + off, len(name), sym, detail)
+
+
+def _logical_lines(text: str) -> list[tuple[str, list[int]]]:
+    """pip's view of a requirements file: `\\` continuations joined, each char mapped to its file offset."""
+    out: list[tuple[str, list[int]]] = []
+    chars: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        cont = line.endswith("\\")
+        piece = line[:-1] if cont else line
+        chars.append(piece)
+        offs.extend(range(pos, pos + len(piece)))
+        pos += len(raw)
+        if not cont:
+            out.append(("".join(chars), offs))
+            chars, offs = [], []
+    if chars:
+        out.append(("".join(chars), offs))
+    return out
+
+
+def scan_requirements(path: str, text: str, tables: Tables) -> ScanOutput:
+    """Find CUDA-only wheels and CUDA builds of torch in a pip requirements or constraints file."""
+    ix = _index(tables)
+    hits: list[_Hit] = []
+    bad = ""
+    for s, offs in _logical_lines(text):
+        comment = re.search(r"(?:^|\s)#", s)
+        s = s[:comment.start()] if comment else s
+        if not s.strip():
+            continue
+        if s.lstrip().startswith("-"):
+            m = re.match(r"\s*(--?[A-Za-z][\w-]*)(?:\s*=\s*|\s+)?(\S*)", s)
+            if m is None:
+                continue
+            opt, value = m.group(1), m.group(2)
+            if opt in _INDEX_OPTS and value and _CU_TAG.search(value) and "pip:torch+cuXXX" in tables.catalog:
+                hits.append(_Hit(offs[m.start(2)], len(value), "pip:torch+cuXXX", f"index {value}"))
+            elif opt in ("-e", "--editable") and value:
+                h = _requirement_hit(ix, value, 0)
+                if h is not None:
+                    hits.append(_Hit(offs[m.start(2) + h.off], h.length, h.symbol, h.detail))
+            continue  # -r, -c, --hash, --pre ...: nothing CUDA-specific
+        h = _requirement_hit(ix, s, 0)
+        if h is not None:
+            hits.append(_Hit(offs[h.off], h.length, h.symbol, h.detail))
+        elif _requirement(s) is None and not bad:
+            bad = f"line {text.count(chr(10), 0, offs[0]) + 1}: not a requirement: {s.strip()[:60]}"
+    return ScanOutput(_uses(path, _Text(text), hits, tables, "requirements", "dependency", "build.requirements"),
+                      [], bad)

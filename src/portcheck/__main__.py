@@ -1,0 +1,4 @@
+"""`python -m portcheck`."""
+from .cli import main
+
+main()
