@@ -17,7 +17,17 @@ NOT_API: frozenset[str] = frozenset({
     "nCutoffValue", "pCudaDeviceCount", "pCudaDevices", "pCudaResource", "nvlinkVersion", "nvswitchConnected",
     "physicalNvLinkCount", "HGPUNV", "WGL_NV_gpu_affinity", "cuda_profiler_H", "nvSciBufObject", "nvSciSync",
     "nvSciSyncAttrList", "nvSciSyncObj", "nvstd", "nvfunctional", "nv_weak", "MAX_CUDA_DESCRIPTOR_GPUS",
-    "memoryBarrier", "texture", "GLenum", "GLuint", "REGISTER_CUDA_OPERATOR", "REGISTER_CUDA_OPERATOR_CREATOR",
+    "memoryBarrier", "texture", "cuda_stream",
+    "cudaHostFree",  # torchada maps it defensively; CUDA's function is cudaFreeHost
+    # musify renames these words inside CUPTI record fields and comments; no CUDA header declares them
+    "cuContextId", "cuDeviceId", "cuProcessId", "cuStreamId", "cuThreadId", "cuFormat", "cudaEventId",
+    "CUDAContext", "CUB_CPLUSPLUS",
+    # deprecation and namespace helper macros of the library headers
+    "CUDNN_DEPRECATED_ENUM", "CURAND_STD", "CUSPARSE_DEPRECATED_ENUM_REPLACE_WITH", "CUSPARSE_DEPRECATED_REPLACE_WITH",
+    "CUSPARSE_DEPRECATED_TYPE",  # Caffe2's CUDAContext class; a CUB macro (the cub family)
+    # torchada's whole-word renames of library names: words, not symbols
+    "cublas", "CUBLAS", "cudnn", "CUDNN", "cufft", "CUFFT", "curand", "CURAND", "cusolver", "CUSOLVER", "cusparse",
+    "CUSPARSE", "nccl", "NCCL", "GLenum", "GLuint", "REGISTER_CUDA_OPERATOR", "REGISTER_CUDA_OPERATOR_CREATOR",
 })
 OTHER_OWNERS: frozenset[str] = frozenset({
     "nv_bfloat16", "nv_bfloat162", "nv_half", "nv_half2", "nvcuda",  # kernel.fp16 / kernel.tensor-core
@@ -42,6 +52,7 @@ CUDA_ONLY_MATH: frozenset[str] = frozenset({
 # First match wins. Library prefixes come before the runtime/driver ones (cudaLibMg* is cuSOLVER-Mg, cuC* is the
 # cuComplex.h arithmetic, not the driver API).
 _LIBRARY_RULES: tuple[tuple[str, str], ...] = (
+    (r"\w+_v\d+_params(_st)?$", "cupti"),  # CUPTI's generated callback parameter structs (cudaMalloc_v3020_params)
     (r"cublasLt|CUBLASLT_", "cublaslt"),
     (r"cublas|CUBLAS|NVBLAS_", "cublas"),
     (r"cudnn|CUDNN", "cudnn"),
@@ -56,7 +67,8 @@ _LIBRARY_RULES: tuple[tuple[str, str], ...] = (
     (r"npp[a-zA-Z]|NPP|Npp|NV_NPP", "npp"),
     (r"nvjpeg|NVJPEG", "nvjpeg"),
     (r"p?nccl[A-Z]|NCCL_", "nccl"),
-    (r"cuC[a-z]|cuComplex|cuFloatComplex|cuDoubleComplex|make_cu(Float|Double)?Complex$", "cuda-math"),
+    (r"cuC(add|sub|mul|div|abs|real|imag|fma)f?$|cuConjf?$|cuComplex|cuFloatComplex|cuDoubleComplex"
+     r"|make_cu(Float|Double)?Complex$", "cuda-math"),  # cuComplex.h (cuCtxCreate is the driver API)
     (r"(CR_)?CUDART_(?!VERSION$|CB$|DEVICE$)", "cuda-math"),  # math_constants.h
 )
 _LIBRARY_RX = [(re.compile(p), fam) for p, fam in _LIBRARY_RULES]
@@ -65,7 +77,7 @@ _RUNTIME_RX = re.compile(
     r"cuda[A-Z_]|make_cuda[A-Z]|CUDART(API|_VERSION$|_CB$|_DEVICE$)|CUDA_[RC]_\d|CUDA_IPC_HANDLE_SIZE$"
     r"|CUDA_API_PER_THREAD_DEFAULT_STREAM$|libraryPropertyType|textureReference$|surfaceReference$")
 _DRIVER_RX = re.compile(r"cu[A-Z]|CU[A-Za-z_]|CUDA_|CUDA[A-Z]+_H$|CUDAAPI$|PFN_cu|cuuint(32|64)_t$"
-                        r"|NVCL_|cl_(context|event)_flags")  # cuda.h's OpenCL-interop scheduling flags
+                        r"|NVCL_|cl_(context|event)_flags|CIG_DATA_TYPE_")  # cuda.h's OpenCL-interop scheduling flags
 
 # Runtime sub-families, tried in order on the full name; the first match wins. Error names come first because
 # cudaErrorMemoryAllocation is an error code, not memory management; graph and IPC come before stream and event
@@ -74,23 +86,23 @@ _DRIVER_RX = re.compile(r"cu[A-Z]|CU[A-Za-z_]|CUDA_|CUDA[A-Z]+_H$|CUDAAPI$|PFN_c
 _RUNTIME_SUBFAMILIES: tuple[tuple[str, str], ...] = (
     (r"cuda(Error|Success$|GetLastError|PeekAtLastError|GetErrorName|GetErrorString)", "error"),
     (r"cuda\w*(Graph(?!ics)|Capture|Capturing|UserObject|NodeParams|NodeType|Node_t|DependencyType)"
-     r"|cudaGetDriverEntryPoint|cudaKernelNode|cudaHostNode", "graph"),
+     r"|cudaKernelNode|cudaHostNode", "graph"),
     (r"cuda\w*Ipc|CUDA_IPC_", "ipc"),
     (r"cuda\w*(Graphics|GL[A-Z_]|GL$|EGL|Egl|D3D|DX|VDPAU|Vdpau|NvSci|External(Memory|Semaphore)|Wgl|WGL)", "interop"),
     (r"cuda\w*(Peer|P2P)", "peer"),
     (r"cuda\w*(Memcpy|Memset)|make_cuda", "memory"),
     (r"cuda\w*(Texture|Surface|Tex[A-Z]|tex|Array|ChannelFormat|CreateChannelDesc|Resource(Desc|View|Type)"
-     r"|FilterMode|AddressMode|ReadMode|BoundaryMode|Mipmapped|FormatMode)|textureReference|surfaceReference", "texture"),
+     r"|FilterMode|AddressMode|ReadMode|BoundaryMode|Mipmapped|FormatMode|ResViewFormat)|textureReference|surfaceReference", "texture"),
     (r"cudaStream|CUDA_API_PER_THREAD_DEFAULT_STREAM|cudaSyncPolicy|cudaSynchronizationPolicy", "stream"),
     (r"cuda\w*Event", "event"),
     (r"cuda\w*(Launch|Func|Occupancy|Kernel|ConfigureCall|SetupArgument|SetDoubleFor|Library|GetFuncBySymbol"
      r"|SharedMemConfig|SharedCarveout|SharedmemCarveout|ClusterSchedulingPolicy|Dim3|LaunchAttribute|CG[A-Z]"
-     r"|GetParameterBuffer)", "launch"),
+     r"|GetParameterBuffer|Occ[A-Z]|GridDependency|TriggerProgrammatic)", "launch"),
     (r"cuda\w*(Malloc|Free|Mem|Host(Alloc|Register|Unregister|GetDevicePointer|GetFlags)|Pointer|Pitched|Extent"
      r"|Pos$|Symbol|Managed|Prefetch|Advise|Access(Policy|Property))", "memory"),
     (r"cuda\w*(Device|Dev[A-Z]|Thread|Limit|ComputeMode|ChooseDevice|CpuDeviceId|InvalidDeviceId|InitDevice"
      r"|GetDevice|SetDevice|SetValidDevices|DriverGetVersion|RuntimeGetVersion|Uuid|FlushGPUDirectRDMA"
-     r"|GPUDirectRDMA)", "device"),
+     r"|GPUDirectRDMA|CtxResetPersistingL2Cache)", "device"),
 )
 _RUNTIME_SUB_RX = [(re.compile(p), sub) for p, sub in _RUNTIME_SUBFAMILIES]
 
@@ -133,34 +145,63 @@ def is_runtime(name: str) -> bool:
 
 
 _ALL_CAPS = re.compile(r"[A-Z][A-Z0-9_]*(x[0-9A-Z_]+)*")  # CUDNN_DATA_INT8x4 is still an enum constant
-_MACRO_ALL_CAPS = re.compile(r".*_H_?$|[A-Z]+(WIN)?API(_CDECL)?$|CUDART_(CB|DEVICE)$")  # guards, linkage macros
-# hipify-perl's statistics categories say what a name is; "library" and the API areas are functions.
-_HIP_KIND = {"type": "type", "device_type": "type", "numeric_literal": "constant", "define": "constant",
-             "literal": "constant"}
+_MACRO = re.compile(r".*_H_?$|[A-Z]+(WIN)?API(_CDECL)?$|CUDART_(CB|DEVICE)$")  # header guards, linkage macros
+
+# HIPIFY's CUDA2HIP maps say what each name is: CONV_TYPE, CONV_NUMERIC_LITERAL, CONV_DEFINE, or an API area
+# (CONV_MEMORY, CONV_LIB_FUNC, ...) for functions. hipify-perl's statistics categories use the same words.
+HIP_KINDS = {"CONV_TYPE": "type", "CONV_DEVICE_TYPE": "type", "CONV_NUMERIC_LITERAL": "constant",
+             "CONV_DEFINE": "constant", "type": "type", "device_type": "type", "numeric_literal": "constant",
+             "define": "constant", "literal": "constant"}
+
+# Runtime API sections of HIPIFY's maps (= the CUDA Runtime API reference modules) -> sub-family, used for
+# functions no name rule claims.
+HIP_RUNTIME_SECTIONS = {
+    "DEVICE": "device", "DEVICE_DEPRECATED": "device", "THREAD_DEPRECATED": "device", "VERSION": "device",
+    "ERROR": "error", "STREAM": "stream", "EVENT": "event", "EXECUTION": "launch", "EXECUTION_DEPRECATED": "launch",
+    "EXECUTION_REMOVED": "launch", "OCCUPANCY": "launch", "MEMORY": "memory", "MEMORY_DEPRECATED": "memory",
+    "ORDERED_MEMORY": "memory", "UNIFIED": "memory", "PEER": "peer", "TEXTURE": "texture",
+    "TEXTURE_REMOVED": "texture", "SURFACE": "texture", "SURFACE_REMOVED": "texture", "GRAPH": "graph",
+    "EXTERNAL_RES": "interop", "OPENGL": "interop", "OPENGL_DEPRECATED": "interop", "D3D9": "interop",
+    "D3D9_DEPRECATED": "interop", "D3D10": "interop", "D3D10_DEPRECATED": "interop", "D3D11": "interop",
+    "D3D11_DEPRECATED": "interop", "VDPAU": "interop", "EGL": "interop", "GRAPHICS": "interop",
+}
 
 
-def kind_of(name: str, hip_category: str = "") -> str:
-    """Return function | type | constant | macro for a name, preferring hipify-perl's category when known."""
+# Kinds no source states and no name rule gets right (device_functions.h's rounding-mode enum).
+KNOWN_KINDS = {"cudaRoundMode": "type", "cudaRoundNearest": "constant", "cudaRoundZero": "constant",
+               "cudaRoundPosInf": "constant", "cudaRoundMinInf": "constant"}
+
+
+def kind_of(name: str, hip_kind: str = "") -> str:
+    """Return function | type | constant | macro, preferring what HIPIFY's maps say the name is."""
+    if name in KNOWN_KINDS:
+        return KNOWN_KINDS[name]
+    if hip_kind == "type":
+        return "type"
+    if _MACRO.fullmatch(name) and _ALL_CAPS.fullmatch(name):
+        return "macro"
+    if hip_kind:
+        return hip_kind
     if _ALL_CAPS.fullmatch(name):
-        return "macro" if _MACRO_ALL_CAPS.match(name) else "constant"
-    if hip_category:
-        return _HIP_KIND.get(hip_category, "function")
+        return "constant"
     if re.search(r"(_t|_st|_enum)$", name) or name[0].isupper():
         return "type"
     return "function"
 
 
-def runtime_family(name: str, kind: str) -> str:
-    """Return the cuda-runtime sub-family, falling back to .types for data and the parent for functions."""
+def runtime_family(name: str, kind: str, section: str = "") -> str:
+    """Return the cuda-runtime sub-family: name rules, then HIPIFY's section, then .types or the parent."""
     fam = family_of(name)
     if fam:
         return fam
+    if kind == "function" and section in HIP_RUNTIME_SECTIONS:
+        return f"cuda-runtime.{HIP_RUNTIME_SECTIONS[section]}"
     return "cuda-runtime" if kind == "function" else "cuda-runtime.types"
 
 
-def classify(name: str, hip_category: str = "") -> tuple[str, str]:
+def classify(name: str, hip_kind: str = "", section: str = "") -> tuple[str, str]:
     """Return (family, kind) for a name that is not excluded; family '' means unclassified."""
-    kind = kind_of(name, hip_category)
+    kind = kind_of(name, hip_kind)
     if is_runtime(name) and name not in CUDA_ONLY_MATH:
-        return runtime_family(name, kind), kind
+        return runtime_family(name, kind, section), kind
     return family_of(name), kind

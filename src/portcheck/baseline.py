@@ -13,9 +13,11 @@ BASELINE_VERSION = 1
 
 
 def baseline_document(findings: Iterable[Finding]) -> dict:
-    entries = [{"fingerprint": f.fingerprint, "path": f.use.path, "symbol": f.use.symbol,
+    """The baseline file's content: sorted, with no dates or versions, so rewriting it gives no diff."""
+    # Only the fingerprint is read back; path, kind, symbol and line text are there for reviewers of the file.
+    entries = [{"fingerprint": f.fingerprint, "path": f.use.path, "kind": f.use.kind, "symbol": f.use.symbol,
                 "line_text": " ".join(f.use.source.split())} for f in findings]
-    entries.sort(key=lambda e: (e["path"], e["symbol"], e["line_text"], e["fingerprint"]))
+    entries.sort(key=lambda e: (e["path"], e["symbol"], e["kind"], e["line_text"], e["fingerprint"]))
     return {"portcheck_baseline": BASELINE_VERSION, "count": len(entries), "entries": entries}
 
 

@@ -222,10 +222,37 @@ def mappings_cmd(backends: tuple[str, ...], family: str | None, status: str | No
 def _check_options(cfg, backends, extra_mappings, baseline):
     from .engine import ScanOptions
 
-    return ScanOptions(backends=tuple(backends) or tuple(cfg.backends), jobs=1,
+    # jobs: the engine stays in-process below a few dozen files (the pre-commit case) and uses a pool for
+    # `git ls-files | xargs portcheck check` in CI.
+    return ScanOptions(backends=tuple(backends) or tuple(cfg.backends), jobs=cfg.jobs or 0,
                        extra_mappings=tuple(cfg.mappings) + tuple(str(Path(m).resolve()) for m in extra_mappings),
                        cache_dir=str(default_cache_dir()), per_file_ignores=cfg.per_file_ignores,
-                       baseline=baseline or cfg.baseline, max_file_size=(cfg.max_file_size or 20) * 1024 * 1024)
+                       baseline=baseline or cfg.baseline, max_file_size=(cfg.max_file_size or 20) * 1024 * 1024,
+                       include=tuple(cfg.include))
+
+
+def _excluded_by_config(root: Path, files: tuple[str, ...], cfg) -> list[str]:
+    """Drop the files `scan` would not scan (config excludes, default excludes), so check and scan agree."""
+    import pathspec
+
+    from .discover import DEFAULT_EXCLUDES
+
+    pats = (list(DEFAULT_EXCLUDES) if cfg.default_excludes else []) + list(cfg.exclude)
+    spec = pathspec.GitIgnoreSpec.from_lines(pats)
+    kept = []
+    for f in files:
+        p = Path(f)
+        try:
+            rel = (p if p.is_absolute() else root / p).resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            rel = p.as_posix()
+        if not spec.match_file(rel):
+            kept.append(f)
+    return kept
+
+
+def _policy_text(policy: dict[str, list[str]]) -> str:
+    return "; ".join(f"{'all backends' if k == '*' else k}: {', '.join(v) or 'nothing'}" for k, v in policy.items())
 
 
 @main.command()
@@ -244,12 +271,16 @@ def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str,
     from .engine import run_scan
     from .tables import TableError, load_tables
 
+    from .config import check_backends
+
     root = Path.cwd()
     try:
         cfg = _load_cfg(root, config_path)
         options = _check_options(cfg, backends, extra_mappings, baseline)
         tables = load_tables([Path(p) for p in options.extra_mappings], default_cache_dir())
-        result = run_scan(root, options, tables, only_files=list(files), with_effort=False)
+        check_backends(cfg, [b.id for b in tables.backends])
+        result = run_scan(root, options, tables, only_files=_excluded_by_config(root, files, cfg),
+                          with_effort=False)
     except TableError as exc:
         _fail(str(exc))
         return
@@ -274,8 +305,7 @@ def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str,
     for s in result.skipped:
         click.echo(f"{s.path}: note: {'partly scanned' if s.partial else 'skipped'}: {s.reason}", err=True)
     if bad:
-        click.echo(f"portcheck: {bad} finding(s) violate the policy "
-                   f"(fail-on: {', '.join(f'{k}={v}' for k, v in policy.items())}); "
+        click.echo(f"portcheck: {bad} finding(s) violate the policy (fail-on {_policy_text(policy)}); "
                    "suppress with '# portcheck: ignore[SYMBOL] -- reason' or record a baseline", err=True)
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
@@ -288,28 +318,36 @@ def baseline() -> None:
 
 @baseline.command(name="write")
 @click.argument("path", type=click.Path(exists=True, path_type=Path), default=".")
-@click.option("--output", "-o", default="portcheck-baseline.json", show_default=True)
+@click.option("--output", "-o", default=None,
+              help="Baseline file (default: the configuration's `baseline`, else portcheck-baseline.json).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--exclude", "-e", "excludes", multiple=True)
-def baseline_write(path: Path, output: str, config_path: str | None, excludes: tuple[str, ...]) -> None:
+def baseline_write(path: Path, output: str | None, config_path: str | None, excludes: tuple[str, ...]) -> None:
     """Scan PATH and write every finding to a baseline file."""
     import json
 
     from .baseline import baseline_document
+    from .config import check_backends
     from .engine import ScanOptions, run_scan
     from .reporters import write_output
     from .tables import TableError, load_tables
 
     try:
         cfg = _load_cfg(path, config_path)
+        # The same file set and options as `scan`, so `scan --baseline` finds every recorded finding again.
         options = ScanOptions(backends=tuple(cfg.backends), excludes=tuple(cfg.exclude) + tuple(excludes),
+                              jobs=cfg.jobs or 0, use_gitignore=cfg.respect_gitignore,
+                              default_excludes=cfg.default_excludes,
+                              max_file_size=(cfg.max_file_size or 20) * 1024 * 1024,
                               extra_mappings=tuple(cfg.mappings), cache_dir=str(default_cache_dir()),
                               per_file_ignores=cfg.per_file_ignores, include=tuple(cfg.include))
         tables = load_tables([Path(p) for p in options.extra_mappings], default_cache_dir())
+        check_backends(cfg, [b.id for b in tables.backends])
         result = run_scan(path, options, tables, with_effort=False)
     except TableError as exc:
         _fail(str(exc))
         return
+    output = output or cfg.baseline or "portcheck-baseline.json"
     doc = baseline_document(result.findings)
     write_output(json.dumps(doc, indent=1, ensure_ascii=True) + "\n", output)
     click.echo(f"portcheck: wrote {doc['count']} finding(s) to {output}", err=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SCHEMA_VERSION = "1.0"
 
@@ -39,15 +39,17 @@ class ApiUse:
     in_kernel: str = ""  # name of the enclosing __global__ kernel, if any
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What one backend offers for one CUDA symbol."""
+class Verdict(NamedTuple):
+    """What one backend offers for one CUDA symbol (a NamedTuple: tables hold thousands, and load fast)."""
 
     status: str
     target: str = ""
     note: str = ""
     ref: str = ""
     rule: str = ""  # which table row decided: exact | family | prefix | package | default
+
+    def __reduce__(self):  # C-level reconstruction (fast cache loads)
+        return (tuple.__new__, (Verdict, tuple(self)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,10 @@ import hashlib
 import os
 import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
-
-import yaml
+from typing import Any, Iterable, NamedTuple
 
 from .model import STATUSES, Verdict
 
@@ -34,8 +33,7 @@ def data_dir(name: str) -> Path:
     raise TableError(f"portcheck data folder '{name}' not found next to {here}; reinstall portcheck")
 
 
-@dataclass(frozen=True, slots=True)
-class Family:
+class Family(NamedTuple):
     id: str
     category: str
     description: str = ""
@@ -43,17 +41,18 @@ class Family:
     patterns: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogEntry:
+class CatalogEntry(NamedTuple):
     symbol: str
     family: str
     kind: str
     desc: str = ""
     ref: str = ""
 
+    def __reduce__(self):  # C-level reconstruction: the table cache unpickles 25k+ of these
+        return (tuple.__new__, (CatalogEntry, tuple(self)))
 
-@dataclass(frozen=True, slots=True)
-class PrefixRule:
+
+class PrefixRule(NamedTuple):
     from_: str
     to: str
     families: tuple[str, ...]
@@ -157,6 +156,18 @@ class Tables:
             out.update(b.op_support)
         return frozenset(out)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle plain tuples (fast to load); compiled patterns are rebuilt by finalize()."""
+        state = dict(self.__dict__)
+        state["catalog"] = {k: tuple(v) for k, v in self.catalog.items()}
+        state["_pattern_re"], state["_pattern_families"] = None, []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        make = CatalogEntry._make
+        state["catalog"] = {k: make(v) for k, v in state["catalog"].items()}
+        self.__dict__.update(state)
+
     def backend(self, backend_id: str) -> Backend:
         for b in self.backends:
             if b.id == backend_id:
@@ -181,6 +192,8 @@ def _err(path: Path, where: str, msg: str) -> TableError:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when the compiled-table cache misses: keeps `portcheck check` start-up fast
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -276,7 +289,7 @@ def _load_catalog_file(path: Path, families: dict[str, Family], catalog: dict[st
         prev = catalog.get(sym)
         if prev is not None:
             raise _err(path, f"symbol '{sym}'", f"duplicate catalog entry (already in family '{prev.family}')")
-        catalog[sym] = CatalogEntry(sym, fam, kind, desc, ref)
+        catalog[sym] = CatalogEntry(sym, sys.intern(fam), sys.intern(kind), desc, sys.intern(ref))
 
 
 def _load_backend_meta(path: Path) -> Backend:
@@ -394,13 +407,18 @@ def load_tables(extra_dirs: Iterable[Path] = (), cache_dir: Path | None = None) 
     key = tables_fingerprint(dirs)
     cache_file = (cache_dir / f"tables-{key}.pickle") if cache_dir else None
     if cache_file is not None and cache_file.is_file():
+        import gc
+        gc.disable()  # the loader creates ~100k objects; collection passes would triple the load time
         try:
             with cache_file.open("rb") as fh:
                 tables = pickle.load(fh)  # noqa: S301 - our own cache file
             if isinstance(tables, Tables):
+                tables.finalize()
                 return tables
         except Exception:  # a corrupt cache is rebuilt, never trusted
             pass
+        finally:
+            gc.enable()
     tables = _load_uncached(dirs)
     tables.fingerprint = content_fingerprint(dirs)
     if cache_file is not None:

@@ -111,7 +111,7 @@ _NVCC_OPTS = frozenset({
     "--device-debug", "--threads", "--keep-device-functions",
 })
 _ARCH_VALUE = re.compile(r"^(?:sm|compute|lto)_\d+[a-z]?$|^(?:native|all|all-major)$")
-_NVCC_PATTERNS = re.compile(r"^-[DU]__CUDA_NO_\w+|^arch=(?:compute|sm)_\w+")
+_NVCC_PATTERNS = re.compile(r"^-[DU]__CUDA_NO_\w+|^arch=(?:compute|sm)_")
 # Options taking a separate value that may look like a plain word (`-ccbin gcc`).
 _VALUE_OPTS = frozenset({"-ccbin", "--compiler-bindir", "--default-stream", "-default-stream", "-Xcompiler",
                          "--compiler-options", "-Xptxas", "--ptxas-options", "-arch", "-code", "--threads"})
@@ -257,7 +257,7 @@ def _cmake_args(text: str, i: int, args: list[_Arg]) -> tuple[int, str]:
 
 
 _CMAKE_CUDA_VAR = re.compile(r"(?<!\w)CMAKE_CUDA_\w+")
-_CUDA_TARGET = re.compile(r"(?<![\w:])CUDA::\w+")
+_CUDA_TARGET = re.compile(r"(?<!\w)(?<!::)CUDA::\w+")
 _VAR_REF = re.compile(r"\$\{(\w+)\}")
 _GENEX_HEAD = re.compile(r"^(?:\$<(?:[^<>:]|\$<[^<>]*>)*:)+")
 _PROJECT_VALUE_KEYS = frozenset({"VERSION", "DESCRIPTION", "HOMEPAGE_URL"})
@@ -494,9 +494,8 @@ def _requirement_hit(ix: _Index, s: str, base: int) -> _Hit | None:
     sym = _pip_symbol(ix, name, cuda)
     if sym is None:
         return None
-    tag = _CU_TAG.search(s)
-    detail = _normalise(name) + (f" ({tag.group().lstrip('/+').replace('%2B', '').replace('%2b', '')})"
-                                 if cuda and sym.endswith("+cuXXX") and tag else "")
+    tag = _CU_TAG.search(s) if sym.endswith("+cuXXX") else None
+    detail = _normalise(name) + (f" {re.search(r'cu[0-9]+', tag.group()).group()}" if tag else "")  # type: ignore[union-attr]
     return _Hit(base + off, len(name), sym, detail)
 
 
@@ -546,7 +545,208 @@ def scan_requirements(path: str, text: str, tables: Tables) -> ScanOutput:
         h = _requirement_hit(ix, s, 0)
         if h is not None:
             hits.append(_Hit(offs[h.off], h.length, h.symbol, h.detail))
-        elif _requirement(s) is None and not bad:
+        elif _requirement(s) is None and not bad and not re.match(r"\s*[.$~/\\]", s):
             bad = f"line {text.count(chr(10), 0, offs[0]) + 1}: not a requirement: {s.strip()[:60]}"
     return ScanOutput(_uses(path, _Text(text), hits, tables, "requirements", "dependency", "build.requirements"),
                       [], bad)
+
+
+# ----------------------------------------------------------------------------------------------- pyproject.toml
+
+class _TomlError(Exception):
+    pass
+
+
+class _TomlLexer:
+    """Just enough TOML to know, for every key and string, its key path and file offset."""
+
+    _SCALAR = re.compile(r"[^,\]}\s#]+")
+    _BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+    def __init__(self, text: str) -> None:
+        self.t = text
+        self.i = 0
+        self.items: list[tuple[tuple[str, ...], str, int, str]] = []  # (path, value, offset, "key" | "str")
+
+    def run(self) -> str:
+        """Lex the whole document; return why it stopped early, or ''."""
+        table: tuple[str, ...] = ()
+        try:
+            while True:
+                self._skip(newlines=True)
+                if self.i >= len(self.t):
+                    return ""
+                if self.t[self.i] == "[":
+                    close = "]]" if self.t.startswith("[[", self.i) else "]"
+                    self.i += len(close)
+                    keys = self._key()
+                    self._skip()
+                    self._expect(close)
+                    table = tuple(k for k, _ in keys)
+                    self.items.append((table, keys[-1][0], keys[-1][1], "key"))
+                else:
+                    keys = self._key()
+                    self._skip()
+                    self._expect("=")
+                    path = table + tuple(k for k, _ in keys)
+                    self.items.append((path, keys[-1][0], keys[-1][1], "key"))
+                    self._value(path)
+                self._skip()
+                if self.i < len(self.t) and self.t[self.i] not in "\r\n":
+                    raise _TomlError(f"unexpected {self.t[self.i]!r}")
+        except _TomlError as exc:
+            return f"{exc} at line {self.t.count(chr(10), 0, self.i) + 1}"
+        except RecursionError:
+            return "nesting too deep"
+
+    def _skip(self, newlines: bool = False) -> None:
+        t, ws = self.t, " \t\r\n" if newlines else " \t"
+        while self.i < len(t):
+            if t[self.i] in ws:
+                self.i += 1
+            elif t[self.i] == "#":
+                end = t.find("\n", self.i)
+                self.i = len(t) if end < 0 else end
+            else:
+                return
+
+    def _expect(self, s: str) -> None:
+        if not self.t.startswith(s, self.i):
+            raise _TomlError(f"expected {s!r}")
+        self.i += len(s)
+
+    def _string(self) -> tuple[str, int]:
+        """A string at self.i: (raw content, offset of the content); escapes are left as written."""
+        t = self.t
+        for delim in ('"""', "'''", '"', "'"):
+            if t.startswith(delim, self.i):
+                break
+        start = self.i + len(delim)
+        j = start
+        while True:
+            if j >= len(t) or (len(delim) == 1 and t[j] == "\n"):
+                raise _TomlError("unterminated string")
+            if delim[0] == '"' and t[j] == "\\":
+                j += 2
+            elif t.startswith(delim, j):
+                self.i = j + len(delim)
+                return t[start:j], start
+            else:
+                j += 1
+
+    def _key(self) -> list[tuple[str, int]]:
+        keys = []
+        while True:
+            self._skip()
+            if self.i < len(self.t) and self.t[self.i] in "\"'":
+                keys.append(self._string())
+            else:
+                m = self._BARE.match(self.t, self.i)
+                if m is None:
+                    raise _TomlError("expected a key")
+                keys.append((m.group(), m.start()))
+                self.i = m.end()
+            self._skip()
+            if not self.t.startswith(".", self.i):
+                return keys
+            self.i += 1
+
+    def _value(self, path: tuple[str, ...]) -> None:
+        self._skip()
+        c = self.t[self.i] if self.i < len(self.t) else ""
+        if c in "\"'":
+            value, off = self._string()
+            self.items.append((path, value, off, "str"))
+        elif c == "[":
+            self.i += 1
+            while True:
+                self._skip(newlines=True)
+                if self.t.startswith("]", self.i):
+                    self.i += 1
+                    return
+                self._value(path)
+                self._skip(newlines=True)
+                if self.t.startswith(",", self.i):
+                    self.i += 1
+                elif not self.t.startswith("]", self.i):
+                    raise _TomlError("expected ',' or ']'")
+        elif c == "{":
+            self.i += 1
+            while True:
+                self._skip()
+                if self.t.startswith("}", self.i):
+                    self.i += 1
+                    return
+                keys = self._key()
+                self._expect("=")
+                sub = path + tuple(k for k, _ in keys)
+                self.items.append((sub, keys[-1][0], keys[-1][1], "key"))
+                self._value(sub)
+                self._skip()
+                if self.t.startswith(",", self.i):
+                    self.i += 1
+                elif not self.t.startswith("}", self.i):
+                    raise _TomlError("expected ',' or '}'")
+        else:
+            m = self._SCALAR.match(self.t, self.i)
+            if m is None:
+                raise _TomlError("expected a value")
+            self.i = m.end()
+
+
+def _requirement_list(path: tuple[str, ...]) -> bool:
+    """Is this key path an array of PEP 508 strings?"""
+    return (path in (("project", "dependencies"), ("build-system", "requires"))
+            or (len(path) == 3 and path[:2] == ("project", "optional-dependencies"))
+            or (len(path) == 2 and path[0] == "dependency-groups"))
+
+
+def _poetry_depth(path: tuple[str, ...]) -> int:
+    """Length of the key path that names a Poetry dependency (0: not a Poetry dependency table)."""
+    if path[:3] in (("tool", "poetry", "dependencies"), ("tool", "poetry", "dev-dependencies")):
+        return 4
+    if len(path) >= 6 and path[:3] == ("tool", "poetry", "group") and path[4] == "dependencies":
+        return 6
+    return 0
+
+
+def scan_pyproject(path: str, text: str, tables: Tables) -> ScanOutput:
+    """Find CUDA-only wheels and CUDA wheel indexes in pyproject.toml (PEP 621, PEP 735, Poetry, tool indexes)."""
+    ix = _index(tables)
+    lexer = _TomlLexer(text)
+    stopped = lexer.run()
+    partial = ""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: the lexer alone decides
+        partial = f"TOML lexer stopped: {stopped}" if stopped else ""
+    else:
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            partial = f"invalid TOML: {exc}"
+        except (RecursionError, MemoryError):
+            partial = "invalid TOML: too deeply nested"
+        else:
+            partial = f"TOML lexer stopped: {stopped}" if stopped else ""
+    hits: list[_Hit] = []
+    for item_path, value, off, kind in lexer.items:
+        depth = _poetry_depth(item_path)
+        if kind == "str" and _requirement_list(item_path):
+            h = _requirement_hit(ix, value, off)
+        elif kind == "key" and depth and len(item_path) == depth and value != "python":
+            tags = [m.group() for p, v, _, k in lexer.items
+                    if p[:depth] == item_path and k == "str" and (m := re.search(r"cu\d{2,3}(?!\d)", v))
+                    and _CU_TAG.search(v)]
+            sym = _pip_symbol(ix, value, bool(tags))
+            detail = _normalise(value) + (f" {tags[0]}" if tags and sym and sym.endswith("+cuXXX") else "")
+            h = _Hit(off, len(value), sym, detail) if sym else None
+        elif (kind == "str" and item_path[:1] == ("tool",) and not depth and _CU_TAG.search(value)
+              and re.match(r"https?://", value) and "pip:torch+cuXXX" in tables.catalog):
+            h = _Hit(off, len(value), "pip:torch+cuXXX", f"index {value}")
+        else:
+            h = None
+        if h is not None:
+            hits.append(h)
+    return ScanOutput(_uses(path, _Text(text), hits, tables, "toml", "dependency", "build.requirements"),
+                      [], partial)

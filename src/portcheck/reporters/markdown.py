@@ -1,0 +1,138 @@
+"""Markdown: a compact summary for a pull-request comment or an issue (GitHub-flavoured tables)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import viewmodel as vm
+
+TOP_FILES = 10
+TOP_MISSING = 10
+FIRST_FINDINGS = 10
+
+_NEWLINES = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_PUNCT = re.compile(r"([\\`*_\[\]()#+!|~{}])")
+
+
+def text(value: Any) -> str:
+    """Escape scanned text for Markdown prose and table cells: no markup, no HTML, one line."""
+    s = _NEWLINES.sub(" ", str(value))
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _PUNCT.sub(r"\\\1", s)
+
+
+def code(value: Any, in_table: bool = True) -> str:
+    """A code span that survives any backticks, pipes or newlines in value."""
+    s = _NEWLINES.sub(" ", str(value))
+    if not s:
+        return ""
+    if in_table:
+        s = s.replace("|", "\\|")  # GFM splits table cells on '|' even inside code spans
+    longest = max((len(m) for m in re.findall(r"`+", s)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if (s.startswith("`") or s.endswith("`") or longest) else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def _verdict(v: dict[str, Any] | None) -> str:
+    if not v:
+        return "·"
+    out = v.get("status", "")
+    if v.get("target"):
+        out += " → " + code(v["target"])
+    return out
+
+
+def _summary(doc: dict[str, Any], cards: list[dict[str, Any]]) -> list[str]:
+    lines = ["| backend | effort (h) | range (h) | person-days | readiness | "
+             + " | ".join(vm.STATUSES) + " | kernels |",
+             "|---|--:|--:|--:|--:|" + "--:|" * len(vm.STATUSES) + "---|"]
+    for c in cards:
+        if c["has_effort"]:
+            eff = [vm.hours(c["hours"]), f"{vm.hours(c['low'])}–{vm.hours(c['high'])}", vm.days(c["person_days"]),
+                   f"{c['readiness']:.0f}%"]
+        else:
+            eff = ["–", "–", "–", "–"]
+        lines.append(f"| **{text(c['id'])}** {text(c['name'])} | " + " | ".join(eff) + " | "
+                     + " | ".join(str(c["counts"][s]) for s in vm.STATUSES) + f" | {text(c['kernel_action'] or '–')} |")
+    return lines
+
+
+def _top_files(doc: dict[str, Any], ids: list[str]) -> list[str]:
+    rows = vm.top_files(doc, TOP_FILES)
+    if not rows:
+        return []
+    lines = ["", "### Top files by cost", "", "| file | findings | " + " | ".join(f"{text(b)} h" for b in ids) + " |",
+             "|---|--:|" + "--:|" * len(ids)]
+    for r in rows:
+        hrs = [vm.hours(r["hours"][b]) if r["hours"][b] is not None else "·" for b in ids]
+        lines.append(f"| {code(r['path'])} | {r['findings']} | " + " | ".join(hrs) + " |")
+    return lines
+
+
+def _top_missing(doc: dict[str, Any], ids: list[str]) -> list[str]:
+    rows = vm.top_missing(doc, TOP_MISSING)
+    if not rows:
+        return []
+    lines = ["", "### Top missing APIs", "", "| symbol | family | uses | first seen | " + " | ".join(text(b) for b in ids)
+             + " |", "|---|---|--:|---|" + "---|" * len(ids)]
+    for g in rows:
+        first = g["first"]
+        more = f" (+{len(g['files']) - 1} files)" if len(g["files"]) > 1 else ""
+        lines.append(f"| {code(g['symbol'])} | {text(g['family'])} | {g['uses']} | "
+                     f"{code(str(first.get('path', '')) + ':' + str(first.get('line', '')))}{more} | "
+                     + " | ".join(_verdict(g["verdicts"].get(b)) for b in ids) + " |")
+    return lines
+
+
+def _first_findings(doc: dict[str, Any], ids: list[str]) -> list[str]:
+    """The first findings with no equivalent on some backend, with their code line, folded away."""
+    hits = [f for f in doc.get("findings", [])
+            if any((f.get("verdicts", {}).get(b) or {}).get("status") == "missing" for b in ids)]
+    if not hits:
+        return []
+    lines = ["", f"<details><summary>First {min(len(hits), FIRST_FINDINGS)} of {len(hits)} findings with no "
+                 "equivalent on some backend</summary>", ""]
+    for f in hits[:FIRST_FINDINGS]:
+        missing = [b for b in ids if (f.get("verdicts", {}).get(b) or {}).get("status") == "missing"]
+        src = str(f.get("source", "")).strip()
+        lines.append(f"- {code(str(f.get('path', '')) + ':' + str(f.get('line', '')), in_table=False)} "
+                     f"{code(f.get('symbol', ''), in_table=False)}: missing on {text(', '.join(missing))}"
+                     + (f" — {code(src, in_table=False)}" if src else ""))
+    lines += ["", "</details>"]
+    return lines
+
+
+def render(doc: dict[str, Any]) -> str:
+    """Render the report document as compact Markdown."""
+    ids = vm.backend_ids(doc)
+    cards = vm.backend_cards(doc)
+    s = doc.get("summary", {})
+    scan = doc.get("scan", {})
+    lines = [f"## portcheck: porting {text(scan.get('root', ''))} off CUDA", ""]
+    best = vm.cheapest(cards)
+    facts = (f"{s.get('findings', 0)} findings in {s.get('files_with_findings', 0)} of {s.get('files_scanned', 0)} "
+             f"files, {s.get('kernels', 0)} custom kernels")
+    if s.get("suppressed"):
+        facts += f", {s['suppressed']} suppressed"
+    if s.get("skipped"):
+        facts += f", {s['skipped']} files skipped or partly scanned"
+    if best and s.get("findings"):
+        lines.append(f"**Cheapest port: {text(best['name'])}, about {vm.days(best['person_days'])} person-days** "
+                     f"({vm.hours(best['hours'])} h, range {vm.hours(best['low'])}–{vm.hours(best['high'])} h). "
+                     f"{facts}.")
+    else:
+        lines.append(f"No CUDA ties found. {facts}." if not s.get("findings") else f"{facts}.")
+    if ids:
+        lines += [""] + _summary(doc, cards)
+    lines += _top_files(doc, ids) + _top_missing(doc, ids) + _first_findings(doc, ids)
+    versions = "; ".join(f"{text(b.get('id', ''))}: " + ", ".join(f"{text(k)} {text(v)}"
+                                                                 for k, v in sorted(b.get("versions", {}).items()))
+                         for b in doc.get("backends", []))
+    tool = doc.get("tool", {})
+    lines += ["", f"<sub>portcheck {text(tool.get('version', ''))} · mapping tables {text(doc.get('tables_version', ''))}"
+                  + (f" ({versions})" if versions else "")
+                  + f" · scanned {text(scan.get('scan_date', ''))}. Statuses: rename = same API under a new name; "
+                  "adapt = arguments or semantics differ; partial = subset only; missing = no equivalent; "
+                  "unknown = not in the tables. Details: the HTML report.</sub>"]
+    return "\n".join(lines) + "\n"

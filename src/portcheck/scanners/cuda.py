@@ -1,0 +1,405 @@
+"""Scan CUDA, C and C++ sources for CUDA ties: tree-sitter for structure, a byte-level token pass for names.
+
+Walking every node in Python is slow, so the tree is used through one query (comments, strings, includes, macro
+bodies, ERROR regions, kernel and device-function definitions, launches). Comments and strings are blanked in a
+copy of the source; the distinct words of that copy are checked against the catalog once, and only the words that
+are CUDA names (plus a few namespace heads) are then located with bytes.find.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ..model import KERNEL_FEATURES, ApiUse, KernelInfo
+from . import ScanOutput
+from .cuda_kernels import Body, UseView, device_names, find_function, fixed_width_names, kernel_features
+from .cuda_names import (CG_BARE, CONTEXT_WORDS, HEADS, WMMA_BARE, Name, api_kind, classify, classify_include,
+                         expand_alias, namespace_family)
+
+if TYPE_CHECKING:
+    from ..tables import Tables
+
+_QUERY_SRC = """
+(comment) @skip
+(string_literal) @skip
+(raw_string_literal) @skip
+(char_literal) @skip
+(preproc_include path: (_) @include)
+(preproc_arg) @macro
+(ERROR) @error
+(function_definition "__global__") @kernel
+(function_definition "__device__") @devfn
+(kernel_call_syntax) @launch
+"""
+_state: dict[str, Any] = {}
+
+
+def _parser_and_query() -> tuple[Any, Any, Any]:
+    """Build the tree-sitter parser and query once per process."""
+    if not _state:
+        import tree_sitter_cuda
+        from tree_sitter import Language, Parser, Query, QueryCursor
+        lang = Language(tree_sitter_cuda.language())
+        _state.update(parser=Parser(lang), query=Query(lang, _QUERY_SRC), cursor=QueryCursor)
+    return _state["parser"], _state["query"], _state["cursor"]
+
+
+_WORD = bytes(c if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95) else 32 for c in range(256))
+_IS_WORD = [c != 32 for c in _WORD]
+_BLANK = bytes(10 if c == 10 else 32 for c in range(256))
+_CHAIN_TAIL = re.compile(rb"(?:::~?[A-Za-z_]\w*)*")
+_MACRO_LEX = re.compile(rb'"(?:\\.|[^"\\\n])*"?|\'(?:\\.|[^\'\\\n])*\'?|//[^\n]*|/\*.*?(?:\*/|$)', re.S)
+_ASM_AFTER = re.compile(rb"\s*(?:(?:volatile|__volatile__|inline|goto)\b\s*)*\(")
+_EXTERN_BEFORE = re.compile(rb"\bextern\b[^;{}()]*$")
+_USING_BEFORE = re.compile(rb"\busing\s+$")
+_NS_AFTER = re.compile(rb"namespace\s+(?:([A-Za-z_]\w*)\s*=\s*)?((?:::)?[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)\s*;")
+_LAUNCH_CALLEE = re.compile(rb"([A-Za-z_][\w:]*)\s*(?:<[^;{}]*>)?\s*$")
+_TORCH_LIB_CUDA = re.compile(rb"TORCH_LIBRARY_IMPL\s*\(\s*\w+\s*,\s*(CUDA)\b")
+_HALF_TYPE = re.compile(rb"(?:^|[<,(;{}]|\bconst|\bstatic_cast|\breinterpret_cast)\s*$")
+_STRUCTURAL = {b"__global__", b"__device__", b"__shared__", b"__constant__", b"__managed__", b"asm", b"__asm__",
+               b"__asm"}
+_METHODS = {b"is_cuda": "at::Tensor::is_cuda", b"cuda": "at::Tensor::cuda"}
+_FEATURE_ORDER = {f: i for i, f in enumerate(KERNEL_FEATURES)}
+
+
+def _occurrences(buf: bytes, word: bytes) -> Iterator[int]:
+    """Offsets where `word` occurs as a whole identifier."""
+    n, size = len(word), len(buf)
+    i = buf.find(word)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not _IS_WORD[buf[i - 1]]) and (j >= size or not _IS_WORD[buf[j]] or not _IS_WORD[word[-1]]):
+            yield i
+        i = buf.find(word, i + 1)
+
+
+def _chain_bounds(buf: bytes, s: int, e: int) -> tuple[int, int]:
+    """Grow [s, e) to the whole `a::b::c` qualified name around it (a leading `::` included)."""
+    while s >= 2 and buf[s - 2] == 0x3A and buf[s - 1] == 0x3A:
+        k = s - 2
+        while k > 0 and _IS_WORD[buf[k - 1]]:
+            k -= 1
+        if k == s - 2:
+            s = k
+            break
+        s = k
+    return s, _CHAIN_TAIL.match(buf, e).end()
+
+
+def _next_char(buf: bytes, pos: int) -> int:
+    while pos < len(buf) and buf[pos] in (0x20, 0x09, 0x0A, 0x0D):
+        pos += 1
+    return buf[pos] if pos < len(buf) else 0
+
+
+def _prev_text(buf: bytes, pos: int, width: int = 40) -> bytes:
+    return buf[max(0, pos - width):pos].rstrip()
+
+
+class _Ranges:
+    """Sorted, merged byte ranges with a fast membership test."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
+def scan_cuda(path: str, text: str, tables: Tables) -> ScanOutput:
+    """Find every CUDA tie in one C/C++/CUDA file; never raises."""
+    out = ScanOutput()
+    try:
+        _Scan(path, text, tables, out).run()
+    except Exception as exc:  # a scanner bug must not lose the file: keep what was found
+        out.partial = f"cuda scanner stopped early: {type(exc).__name__}: {exc}"
+    return out
+
+
+class _Scan:
+    def __init__(self, path: str, text: str, tables: Tables, out: ScanOutput) -> None:
+        self.path, self.tables, self.out = path, tables, out
+        self.language = "cuda" if path.lower().endswith((".cu", ".cuh")) else "cpp"
+        try:
+            self.data = text.encode("utf-8")
+            self.errors = "strict"
+        except UnicodeEncodeError:  # lone surrogates from a lenient decode
+            self.data = text.encode("utf-8", "surrogatepass")
+            self.errors = "surrogatepass"
+        self.raw: list[tuple[int, int, str, str, str, str, bool]] = []  # pos, end, symbol, family, kind, detail, textual
+        self.seen: set[int] = set()
+        self.aliases: dict[str, str] = {}
+        self.bare: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ passes
+    def run(self) -> None:
+        parser, query, cursor_cls = _parser_and_query()
+        tree = parser.parse(self.data)
+        caps = cursor_cls(query).captures(tree.root_node)
+        data = self.data
+        blank: list[tuple[int, int]] = [(n.start_byte, n.end_byte) for n in caps.get("skip", ())]
+        includes = caps.get("include", ())
+        blank += [(n.start_byte, n.end_byte) for n in includes]
+        errors = [(n.start_byte, n.end_byte) for n in caps.get("error", ())]
+        macros = []
+        for n in caps.get("macro", ()):  # macro bodies are raw text: lex their strings and comments ourselves
+            macros.append((n.start_byte, n.end_byte))
+            blank += [(n.start_byte + m.start(), n.start_byte + m.end()) for m in _MACRO_LEX.finditer(n.text)]
+        self.clean = clean = self._blanked(blank)
+        self.macros = _Ranges(macros)
+        self.textual = _Ranges(errors + macros)
+        self.launch_starts = {n.start_byte for n in caps.get("launch", ())}
+        self.kernels: list[Body] = []
+        self.tree_kernels: dict[int, Body] = {}  # offset of the __global__ token -> body
+        self.device_fns: dict[int, str] = {}  # offset of the __device__ token -> function name
+        for node in caps.get("kernel", ()):
+            tok = _child_token(node, "__global__")
+            body = Body(_function_name(node), node.start_byte, node.end_byte)
+            self.tree_kernels[tok] = body
+            self.kernels.append(body)
+        for node in caps.get("devfn", ()):
+            self.device_fns[_child_token(node, "__device__")] = _function_name(node)
+        for n in includes:
+            self._include(n)
+        if b"namespace" in clean:
+            self._namespaces()
+        self._words()
+        self._heads()
+        self._launches()
+        if b"TORCH_LIBRARY_IMPL" in clean:
+            for m in _TORCH_LIB_CUDA.finditer(clean):
+                self._add(m.start(1), m.end(1), "c10::DispatchKey::CUDA", "torch-cpp.dispatch", "constant",
+                          "TORCH_LIBRARY_IMPL(..., CUDA, ...)")
+        self._emit()
+
+    def _blanked(self, spans: list[tuple[int, int]]) -> bytes:
+        """The source with comments, strings and include paths replaced by spaces (newlines kept)."""
+        data, pieces, last = self.data, [], 0
+        for s, e in sorted(spans):
+            if e <= last:
+                continue
+            s = max(s, last)
+            pieces.append(data[last:s])
+            pieces.append(data[s:e].translate(_BLANK))
+            last = e
+        pieces.append(data[last:])
+        return b"".join(pieces)
+
+    def _include(self, node: Any) -> None:
+        raw = node.text.decode("utf-8", "replace").strip()
+        if node.type == "identifier" or len(raw) < 2:
+            return  # `#include SOME_MACRO`
+        header = raw[1:-1].strip() if raw[0] in "<\"" else raw
+        fam = classify_include(header, self.tables)
+        if fam:
+            self._add(node.start_byte, node.end_byte, header, fam, "include", "")
+
+    def _namespaces(self) -> None:
+        """`using namespace X;` and `namespace a = X;` for CUDA namespaces; they also enable aliases."""
+        clean = self.clean
+        for pos in _occurrences(clean, b"namespace"):
+            m = _NS_AFTER.match(clean, pos)
+            if m is None:
+                continue
+            alias, target = m.group(1), m.group(2).decode("ascii")
+            if alias is None and not _USING_BEFORE.search(_prev_text(clean, pos, 20) + b" "):
+                continue
+            lead = 2 if target.startswith("::") else 0
+            name = "::".join(expand_alias(target[lead:].split("::"), self.aliases))
+            fam = namespace_family(name)
+            if not fam:
+                continue
+            start = m.start(2) + lead
+            self.seen.add(m.start(2))
+            self._add(start, m.end(2), name, fam, "namespace", "")
+            if alias is not None:
+                self.aliases[alias.decode("ascii")] = name
+            elif name in ("nvcuda::wmma",) or (name == "nvcuda" and b"using namespace wmma" in clean):
+                self.bare.update({w: f"nvcuda::wmma::{w}" for w in WMMA_BARE})
+            elif name == "cooperative_groups":
+                self.bare.update({w: f"cooperative_groups::{w}" for w in CG_BARE})
+
+    def _words(self) -> None:
+        """Every distinct word of the blanked source, checked once; the CUDA ones located and reported."""
+        tables, clean = self.tables, self.clean
+        for word in set(clean.translate(_WORD).split()):
+            if word[0] <= 0x39:  # numbers
+                continue
+            if word in _STRUCTURAL:
+                for pos in _occurrences(clean, word):
+                    self._structural(word, pos)
+                continue
+            if word in _METHODS:
+                for pos in _occurrences(clean, word):
+                    self._method(word, pos)
+            w = word.decode("ascii")
+            if w in CONTEXT_WORDS:
+                for pos in _occurrences(clean, word):
+                    self._context_word(w, pos)
+            elif w in self.bare or w == "kCUDA" or tables.recognize(w) is not None:
+                for pos in _occurrences(clean, word):
+                    self._token(pos, pos + len(word))
+
+    def _heads(self) -> None:
+        """Qualified names under CUDA namespaces (`cub::`, `at::cuda::`, aliases such as `cg::`)."""
+        clean = self.clean
+        heads = list(HEADS) + [a.encode() + b"::" for a in self.aliases]
+        for head in heads:
+            if head not in clean:
+                continue
+            for pos in _occurrences(clean, head):
+                self._token(pos, pos + len(head.rstrip(b":")))
+
+    def _launches(self) -> None:
+        clean = self.clean
+        pos = clean.find(b"<<<")
+        while pos >= 0:
+            m = _LAUNCH_CALLEE.search(clean, max(0, pos - 200), pos)
+            callee = m.group(1).decode("ascii") if m else ""
+            self._add(pos, pos + 3, "<<<>>>", "kernel.launch", "launch", callee,
+                      textual=pos not in self.launch_starts)
+            pos = clean.find(b"<<<", pos + 3)
+
+    # ------------------------------------------------------------------ one token
+    def _token(self, s: int, e: int) -> None:
+        s, e = _chain_bounds(self.clean, s, e)
+        if s in self.seen:
+            return
+        self.seen.add(s)
+        token = self.clean[s:e].decode("ascii")
+        name = classify(token, self.tables, self.aliases, self.bare)
+        if name is not None:
+            self._report(s, e, name)
+
+    def _report(self, s: int, e: int, name: Name) -> None:
+        start = s + name.offset
+        end = start + name.length
+        kind = api_kind(name.kind, name.symbol, _next_char(self.clean, e))
+        self._add(start, end, name.symbol, name.family, kind, name.detail)
+
+    def _structural(self, word: bytes, pos: int) -> None:
+        clean, end = self.clean, pos + len(word)
+        if word in (b"__global__", b"__device__"):
+            is_kernel = word == b"__global__"
+            name = self.tree_kernels[pos].name if pos in self.tree_kernels else self.device_fns.get(pos)
+            textual = False
+            if name is None and pos not in self.macros:  # e.g. `__global__ void C10_LAUNCH_BOUNDS_1(256) k(...)`
+                body = find_function(clean, pos, end)
+                if body is not None and (is_kernel or body.name):
+                    name, textual = body.name, True
+                    if not is_kernel:
+                        self.device_fns[pos] = body.name
+                    elif not any(k.start <= pos < k.end for k in self.kernels):
+                        self.kernels.append(body)
+            sym = word.decode()
+            if name is None:
+                self._add(pos, end, sym, "kernel.definition", "qualifier", "")
+            else:
+                self._add(pos, end, sym, "kernel.definition", "kernel-def" if is_kernel else "device-function", name,
+                          textual=textual)
+        elif word == b"__shared__":
+            ext = _EXTERN_BEFORE.search(clean, max(0, pos - 80), pos) is not None
+            self._add(pos, end, "extern __shared__" if ext else "__shared__", "kernel.memory-space", "qualifier", "")
+        elif word in (b"__constant__", b"__managed__"):
+            self._add(pos, end, word.decode(), "kernel.memory-space", "qualifier", "")
+        elif _ASM_AFTER.match(clean, end):  # asm / __asm__ / __asm
+            self._add(pos, end, "asm", "kernel.asm", "asm", word.decode() if word != b"asm" else "")
+
+    def _method(self, word: bytes, pos: int) -> None:
+        before = _prev_text(self.clean, pos, 4)
+        if (before.endswith(b".") or before.endswith(b"->")) and _next_char(self.clean, pos + len(word)) == 0x28:
+            self.seen.add(pos)
+            self._add(pos, pos + len(word), _METHODS[word], "torch-cpp.dispatch", "method", "")
+
+    def _context_word(self, w: str, pos: int) -> None:
+        clean, end = self.clean, pos + len(w)
+        nxt = _next_char(clean, end)
+        if w == "half":
+            prev = _prev_text(clean, pos, 30)
+            ok = (nxt in (0x2A, 0x26, 0x3E, 0x29, 0x2C) and _HALF_TYPE.search(prev + b" ") is not None) or \
+                (nxt == 0x5F or 0x41 <= nxt <= 0x5A or 0x61 <= nxt <= 0x7A)  # `half x`, `half* p`, `<half>`
+            ok = ok and not prev.endswith((b".", b"->", b"::"))
+        else:
+            ok = nxt == 0x3C  # texture<float, 1>
+        if ok:
+            self.seen.add(pos)
+            entry = self.tables.catalog.get(w)
+            self._add(pos, end, w, entry.family if entry else "kernel.fp16", "type", "")
+
+    # ------------------------------------------------------------------ output
+    def _add(self, s: int, e: int, symbol: str, family: str, kind: str, detail: str, textual: bool = False) -> None:
+        self.raw.append((s, e, symbol, family, kind, detail, textual or s in self.textual))
+
+    def _emit(self) -> None:
+        data, out = self.data, self.out
+        self.raw.sort()
+        kernels = sorted(self.kernels, key=lambda b: b.start)
+        kstarts = [k.start for k in kernels]
+        line, line_start, last = 1, 0, 0
+        per_kernel: dict[int, list[UseView]] = {}
+        for s, e, symbol, family, kind, detail, textual in self.raw:
+            nl = data.count(b"\n", last, s)
+            if nl:
+                line += nl
+                line_start = data.rfind(b"\n", last, s) + 1
+            last = s
+            line_end = data.find(b"\n", s)
+            if line_end < 0:
+                line_end = len(data)
+            src = data[line_start:line_end]
+            col = self._column(src, s - line_start)
+            end_col = self._column(src, min(e, line_end) - line_start)
+            ki = bisect_right(kstarts, s) - 1
+            in_kernel = ""
+            if ki >= 0 and s < kernels[ki].end:
+                in_kernel = kernels[ki].name
+                per_kernel.setdefault(ki, []).append(UseView(s, symbol, family, kind))
+            out.uses.append(ApiUse(self.path, line, col, line, end_col, self.language, kind, symbol, family,
+                                   src.decode("utf-8", "replace").rstrip("\r"),
+                                   "textual" if textual else "syntactic", detail, in_kernel))
+        self._kernel_infos(kernels, per_kernel)
+
+    def _column(self, src: bytes, offset: int) -> int:
+        head = src[:offset]
+        return (offset if head.isascii() else len(head.decode("utf-8", "replace"))) + 1
+
+    def _kernel_infos(self, kernels: list[Body], per_kernel: dict[int, list[UseView]]) -> None:
+        if not kernels:
+            return
+        data, clean = self.data, self.clean
+        warp_rx, mask_rx = fixed_width_names(clean)
+        dev_names = device_names(self.device_fns.values())
+        for i, k in enumerate(kernels):
+            counts = kernel_features(clean, data, k.start, k.end, per_kernel.get(i, ()), warp_rx, mask_rx, dev_names)
+            first = data.count(b"\n", 0, k.start) + 1
+            last_line = first + data.count(b"\n", k.start, max(k.start, k.end - 1))
+            feats = tuple(sorted(f for f in counts if f in _FEATURE_ORDER))
+            self.out.kernels.append(KernelInfo(self.path, k.name, first, last_line, last_line - first + 1, feats,
+                                               tuple((f, counts[f]) for f in feats)))
+
+
+def _child_token(node: Any, token: str) -> int:
+    for child in node.children:
+        if child.type == token:
+            return child.start_byte
+    return -1
+
+
+def _function_name(node: Any) -> str:
+    """Name of a function_definition (`k`, `ns::k`, `k<float>`), or '' when the grammar did not find one."""
+    decl = node.child_by_field_name("declarator")
+    while decl is not None and decl.type != "function_declarator":
+        decl = decl.child_by_field_name("declarator")
+    if decl is None:
+        return ""
+    name = decl.child_by_field_name("declarator")
+    return "" if name is None else " ".join(name.text.decode("utf-8", "replace").split())

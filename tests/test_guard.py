@@ -1,0 +1,248 @@
+"""The gate against new CUDA lock-in: `portcheck check` and this checkout's hook run by the real pre-commit."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "guard"
+_CLI = [sys.executable, "-c", "import sys; from portcheck.cli import main; sys.exit(main())"]
+
+MISSING_LINE = ("missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda) ties this code to CUDA "
+                "[cann: missing; musa: missing; neuware: missing]")
+RENAME_LINE = ("rename_only.py:6:5: torch.cuda.synchronize (torch.cuda) ties this code to CUDA "
+               "[cann: rename → torch.npu.synchronize; musa: rename → torch.musa.synchronize; "
+               "neuware: rename → torch.mlu.synchronize]")
+ASM_LINE = "inline_ptx.cu:4:5: asm (kernel.asm) ties this code to CUDA [cann: missing; musa: missing; neuware: missing]"
+
+
+def _env(cache: Path) -> dict[str, str]:
+    return {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
+
+
+def _check(args: list[str], cwd: Path, cache: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(_CLI + ["check", *args], cwd=cwd, env=_env(cache), capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture()
+def work(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    for f in FIXTURES.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------------------- portcheck check
+def test_check_prints_one_line_per_violation_and_exits_1(work, cache):
+    res = _check(["missing_call.py", "rename_only.py", "clean.py"], work, cache)
+    assert res.returncode == 1
+    assert res.stdout.splitlines() == [MISSING_LINE]
+    assert res.stderr == ("portcheck: 1 finding(s) violate the policy (fail-on all backends: missing, unknown); "
+                          "suppress with '# portcheck: ignore[SYMBOL] -- reason' or record a baseline\n")
+
+
+def test_check_inline_ptx_names_the_asm_line(work, cache):
+    res = _check(["inline_ptx.cu"], work, cache)
+    assert res.returncode == 1
+    assert ASM_LINE in res.stdout.splitlines()
+    assert [line.split(" ", 1)[0] for line in res.stdout.splitlines()] == [
+        "inline_ptx.cu:2:1:", "inline_ptx.cu:4:5:"]  # the SIMT kernel (no SIMT on CANN/NeuWare) and the PTX
+
+
+def test_check_passes_renames_clean_and_suppressed_files(work, cache):
+    res = _check(["rename_only.py", "clean.py", "suppressed.py"], work, cache)
+    assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+
+
+def test_fail_on_option_and_config_policy(work, cache):
+    res = _check(["--fail-on", "rename", "rename_only.py"], work, cache)
+    assert (res.returncode, res.stdout.splitlines()) == (1, [RENAME_LINE])
+    res = _check(["--fail-on", "rename", "missing_call.py"], work, cache)  # the option replaces the policy
+    assert (res.returncode, res.stdout) == (0, "")
+    (work / "pyproject.toml").write_text('[tool.portcheck]\nfail-on = {"*" = ["missing"], musa = ["rename"]}\n')
+    res = _check(["rename_only.py", "missing_call.py"], work, cache)
+    assert res.returncode == 1
+    assert res.stdout.splitlines() == [
+        "missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda) ties this code to CUDA "
+        "[cann: missing; neuware: missing]",
+        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda) ties this code to CUDA "
+        "[musa: rename → torch.musa.synchronize]"]
+    assert "(fail-on all backends: missing; musa: rename)" in res.stderr
+
+
+def test_backend_selection_narrows_the_verdicts(work, cache):
+    res = _check(["--backend", "musa", "--fail-on", "rename", "rename_only.py"], work, cache)
+    assert res.stdout.splitlines() == [
+        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda) ties this code to CUDA "
+        "[musa: rename → torch.musa.synchronize]"]
+
+
+def test_check_skips_what_scan_excludes(work, cache):
+    (work / "legacy").mkdir()
+    (work / "third_party").mkdir()
+    shutil.copy(work / "missing_call.py", work / "legacy" / "old.py")
+    shutil.copy(work / "missing_call.py", work / "third_party" / "vendored.py")
+    res = _check(["legacy/old.py", "third_party/vendored.py"], work, cache)
+    assert res.stdout.splitlines() == [MISSING_LINE.replace("missing_call.py", "legacy/old.py")]
+    (work / "pyproject.toml").write_text('[tool.portcheck]\nexclude = ["legacy/"]\n')
+    res = _check(["legacy/old.py", "third_party/vendored.py"], work, cache)
+    assert (res.returncode, res.stdout) == (0, "")
+    (work / "pyproject.toml").write_text('[tool.portcheck]\ninclude = ["src/"]\n')
+    res = _check(["legacy/old.py", "missing_call.py"], work, cache)
+    assert (res.returncode, res.stdout) == (0, "")
+
+
+def test_check_ignores_files_it_does_not_read_and_takes_no_files(work, cache):
+    (work / "notes.md").write_text("torch.cuda.list_gpu_processes()\n")
+    assert _check(["notes.md"], work, cache).returncode == 0
+    assert _check([], work, cache).returncode == 0
+
+
+def test_usage_errors_exit_2(work, cache):
+    res = _check(["--fail-on", "fatal", "clean.py"], work, cache)
+    assert res.returncode == 2 and "Invalid value for '--fail-on'" in res.stderr
+    res = _check(["--backend", "rocm", "clean.py"], work, cache)
+    assert res.returncode == 2
+    assert res.stderr.startswith("portcheck: error: unknown backend 'rocm'; known: cann")
+
+
+# ------------------------------------------------------------------------------------- the real pre-commit
+def _git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def git_env(tmp_path_factory) -> dict[str, str]:
+    pytest.importorskip("pre_commit")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    return {**os.environ, "PRE_COMMIT_HOME": str(home / "pre-commit"), "XDG_CACHE_HOME": str(home / "cache"),
+            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+            "NO_COLOR": "1", "TERM": "dumb"}
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory, git_env) -> tuple[Path, str]:
+    """This checkout's working tree (tracked and new files), committed: what `repo:` and `rev:` point at."""
+    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, timeout=60)
+    if listing.returncode != 0:
+        pytest.skip("this checkout is not a git work tree")
+    snap = tmp_path_factory.mktemp("hook-repo")
+    for rel in sorted(set(listing.stdout.decode().split("\0")) - {""}):
+        src = ROOT / rel
+        if src.is_file():  # deleted but still in the index: not part of the work tree
+            (snap / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, snap / rel)
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
+        assert _git(*args, cwd=snap, env=git_env).returncode == 0
+    return snap, _git("rev-parse", "HEAD", cwd=snap, env=git_env).stdout.strip()
+
+
+@pytest.fixture()
+def consumer(tmp_path: Path, hook_repo, git_env) -> Path:
+    """A user's repository with the portcheck hook installed as git's pre-commit hook."""
+    repo, rev = hook_repo
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {repo}\n  rev: {rev}\n  hooks:\n  - id: portcheck\n", encoding="utf-8")
+    for args in (("init", "-q"), ("add", ".pre-commit-config.yaml"), ("commit", "-q", "-m", "config")):
+        assert _git(*args, cwd=tmp_path, env=git_env).returncode == 0
+    inst = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=tmp_path, env=git_env,
+                          capture_output=True, text=True, timeout=60)
+    assert inst.returncode == 0, inst.stdout + inst.stderr
+    return tmp_path
+
+
+def _commit(repo: Path, env: dict[str, str], files: dict[str, str], message: str) -> tuple[bool, str]:
+    """Write and stage files, then `git commit` (which runs the hook); (committed?, hook output)."""
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text, encoding="utf-8")
+    assert _git("add", *files, cwd=repo, env=env).returncode == 0
+    before = _git("rev-parse", "HEAD", cwd=repo, env=env).stdout
+    res = _git("commit", "-m", message, cwd=repo, env=env)
+    after = _git("rev-parse", "HEAD", cwd=repo, env=env).stdout
+    assert (res.returncode == 0) == (before != after)
+    return res.returncode == 0, res.stdout + res.stderr
+
+
+def _fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_commit_adding_a_call_with_no_equivalent_fails(consumer, git_env):
+    ok, out = _commit(consumer, git_env, {"missing_call.py": _fixture("missing_call.py")}, "add gpu report")
+    assert not ok
+    assert "portcheck (new CUDA lock-in)" in out and "Failed" in out
+    assert MISSING_LINE in out.splitlines()
+
+
+def test_commit_adding_inline_ptx_fails(consumer, git_env):
+    ok, out = _commit(consumer, git_env, {"kernels/inline_ptx.cu": _fixture("inline_ptx.cu")}, "add kernel")
+    assert not ok
+    assert "kernels/" + ASM_LINE in out.splitlines()
+
+
+def test_commit_of_renames_passes_until_the_policy_includes_rename(consumer, git_env):
+    ok, out = _commit(consumer, git_env, {"rename_only.py": _fixture("rename_only.py")}, "renames only")
+    assert ok, out
+    policy = '[tool.portcheck]\nfail-on = ["rename", "missing", "unknown"]\n'
+    more = _fixture("rename_only.py").replace("wait_for_device", "wait_again")
+    ok, out = _commit(consumer, git_env, {"pyproject.toml": policy, "more.py": more}, "stricter policy")
+    assert not ok
+    assert RENAME_LINE.replace("rename_only.py", "more.py") in out.splitlines()
+
+
+def test_commit_of_clean_and_suppressed_files_passes(consumer, git_env):
+    ok, out = _commit(consumer, git_env, {"clean.py": _fixture("clean.py"), "suppressed.py": _fixture("suppressed.py")},
+                      "clean")
+    assert ok, out
+    assert "portcheck (new CUDA lock-in)" in out and "Passed" in out
+
+
+def test_baselined_file_passes_until_a_new_tie_is_added(consumer, git_env):
+    legacy = _fixture("missing_call.py")
+    (consumer / "pyproject.toml").write_text('[tool.portcheck]\nbaseline = "portcheck-baseline.json"\n')
+    (consumer / "legacy.py").write_text(legacy, encoding="utf-8")
+    res = subprocess.run(_CLI + ["baseline", "write"], cwd=consumer, env=git_env, capture_output=True, text=True)
+    assert res.stderr == f"portcheck: wrote 1 finding(s) to {consumer.resolve() / 'portcheck-baseline.json'}\n"
+    baseline = (consumer / "portcheck-baseline.json").read_text()
+    ok, out = _commit(consumer, git_env, {"legacy.py": legacy, "pyproject.toml": '[tool.portcheck]\nbaseline = '
+                      '"portcheck-baseline.json"\n', "portcheck-baseline.json": baseline}, "adopt the gate")
+    assert ok, out
+    moved = legacy.replace('import torch\n', 'import torch\n\nVERSION = 2\nNAME = "legacy"\n')
+    ok, out = _commit(consumer, git_env, {"legacy.py": moved}, "old tie moved down by three lines")
+    assert ok, out
+    grown = moved + "\n\ndef second_report() -> str:\n    return torch.cuda.list_gpu_processes(1)\n"
+    ok, out = _commit(consumer, git_env, {"legacy.py": grown}, "a new tie")
+    assert not ok
+    assert [ln for ln in out.splitlines() if ln.startswith("legacy.py:")] == [
+        "legacy.py:13:12: torch.cuda.list_gpu_processes (torch.cuda) ties this code to CUDA "
+        "[cann: missing; musa: missing; neuware: missing]"]
+
+
+def test_try_repo_runs_this_checkouts_hook(hook_repo, git_env, tmp_path):
+    """`pre-commit try-repo` as the issue describes it (it builds a fresh hook environment: the slow test)."""
+    repo, rev = hook_repo
+    assert _git("init", "-q", cwd=tmp_path, env=git_env).returncode == 0
+    for name in ("missing_call.py", "rename_only.py", "clean.py"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    assert _git("add", ".", cwd=tmp_path, env=git_env).returncode == 0
+    res = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(repo), "portcheck", "--ref", rev,
+                          "--files", "missing_call.py", "rename_only.py", "clean.py"],
+                         cwd=tmp_path, env=git_env, capture_output=True, text=True, timeout=900)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert [ln for ln in res.stdout.splitlines() if ".py:" in ln] == [MISSING_LINE]
