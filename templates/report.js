@@ -136,7 +136,7 @@
     tr.appendChild(code);
     var sym = el("td", "sym");
     sym.appendChild(el("code", null, f.sym));
-    sym.appendChild(el("div", "fam", f.fam + " · " + f.kind + (f.conf && f.conf !== "resolved" ? " · " + f.conf : "")));
+    sym.appendChild(el("div", "fam", f.fam + " · " + f.kind + (f.conf === "textual" ? " · textual match" : "")));
     if (f.detail) sym.appendChild(el("div", "fam", f.detail));
     tr.appendChild(sym);
     bs.forEach(function (b) { tr.appendChild(verdictCell(f.v[b])); });

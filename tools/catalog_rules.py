@@ -184,7 +184,7 @@ def kind_of(name: str, hip_kind: str = "") -> str:
         return hip_kind
     if _ALL_CAPS.fullmatch(name):
         return "constant"
-    if re.search(r"(_t|_st|_enum)$", name) or name[0].isupper():
+    if re.search(r"(_t|_st|_enum|_params)$", name) or name[0].isupper():
         return "type"
     return "function"
 

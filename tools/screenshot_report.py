@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshot_report: {CHROMIUM} not found; install Debian's chromium (apt-get install chromium)",
               file=sys.stderr)
         return 2
+    if not args.report.is_file():
+        print(f"screenshot_report: {args.report}: no such file", file=sys.stderr)
+        return 2
     problems = screenshot(args.report, args.out, args.width, args.height, args.full, args.dark, args.hash)
     for p in problems:
         print(f"screenshot_report: {p}", file=sys.stderr)

@@ -64,6 +64,7 @@ def render(doc: dict[str, Any], strict: bool = False) -> str:
         "backends": doc.get("backends", []),
         "cards": cards,
         "cheapest": vm.cheapest(cards),
+        "priced": sum(1 for c in cards if c["has_effort"]),
         "chart": vm.category_chart(doc),
         "top_files": vm.top_files(doc),
         "kernels": vm.kernels(doc),

@@ -87,17 +87,22 @@ def _top_missing(doc: dict[str, Any], ids: list[str]) -> list[str]:
 
 def _first_findings(doc: dict[str, Any], ids: list[str]) -> list[str]:
     """The first findings with no equivalent on some backend, with their code line, folded away."""
-    hits = [f for f in doc.get("findings", [])
-            if any((f.get("verdicts", {}).get(b) or {}).get("status") == "missing" for b in ids)]
+    hits: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
+    for f in doc.get("findings", []):  # one entry per symbol and line: `threadIdx.x ... threadIdx.x` is one item
+        if any((f.get("verdicts", {}).get(b) or {}).get("status") == "missing" for b in ids):
+            hits.setdefault((f.get("path", ""), f.get("line", 0), f.get("symbol", "")), []).append(f)
     if not hits:
         return []
-    lines = ["", f"<details><summary>First {min(len(hits), FIRST_FINDINGS)} of {len(hits)} findings with no "
-                 "equivalent on some backend</summary>", ""]
-    for f in hits[:FIRST_FINDINGS]:
+    total = sum(len(v) for v in hits.values())
+    lines = ["", f"<details><summary>{total} finding{'s' if total != 1 else ''} with no equivalent on some backend"
+                 + (f" (first {FIRST_FINDINGS} lines)" if len(hits) > FIRST_FINDINGS else "") + "</summary>", ""]
+    for group in list(hits.values())[:FIRST_FINDINGS]:
+        f = group[0]
+        times = f" ×{len(group)}" if len(group) > 1 else ""
         missing = [b for b in ids if (f.get("verdicts", {}).get(b) or {}).get("status") == "missing"]
         src = str(f.get("source", "")).strip()
         lines.append(f"- {code(str(f.get('path', '')) + ':' + str(f.get('line', '')), in_table=False)} "
-                     f"{code(f.get('symbol', ''), in_table=False)}: missing on {text(', '.join(missing))}"
+                     f"{code(f.get('symbol', ''), in_table=False)}{times}: missing on {text(', '.join(missing))}"
                      + (f" — {code(src, in_table=False)}" if src else ""))
     lines += ["", "</details>"]
     return lines
@@ -118,7 +123,8 @@ def render(doc: dict[str, Any]) -> str:
     if s.get("skipped"):
         facts += f", {s['skipped']} files skipped or partly scanned"
     if best and s.get("findings"):
-        lines.append(f"**Cheapest port: {text(best['name'])}, about {vm.days(best['person_days'])} person-days** "
+        lead = "Cheapest port" if sum(1 for c in cards if c["has_effort"]) > 1 else "Port"
+        lines.append(f"**{lead}: {text(best['name'])}, about {vm.days(best['person_days'])} person-days** "
                      f"({vm.hours(best['hours'])} h, range {vm.hours(best['low'])}–{vm.hours(best['high'])} h). "
                      f"{facts}.")
     else:

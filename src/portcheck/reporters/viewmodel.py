@@ -24,12 +24,14 @@ CATEGORY_LABELS = {
 
 
 def hours(x: Any) -> str:
-    """Format hours like the terminal summary: no decimals from 100 up."""
+    """Format hours like the terminal summary (no decimals from 100 up), with two decimals below 1 h."""
     try:
         v = float(x)
     except (TypeError, ValueError):
         return "–"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}" if abs(v) >= 1 or v == 0 else f"{v:.2f}"
 
 
 def days(x: Any) -> str:

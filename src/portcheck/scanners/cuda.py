@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..model import KERNEL_FEATURES, ApiUse, KernelInfo
 from . import ScanOutput
 from .cuda_kernels import Body, UseView, device_names, find_function, fixed_width_names, kernel_features
 from .cuda_names import (CG_BARE, CONTEXT_WORDS, HEADS, WMMA_BARE, Name, api_kind, classify, classify_include,
                          expand_alias, namespace_family)
+from .cuda_text import MACRO_LEXEMES, WORD_TABLE, Ranges, blanked, chain_bounds, next_char, occurrences, prev_text
 
 if TYPE_CHECKING:
     from ..tables import Tables
@@ -45,11 +46,6 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
     return _state["parser"], _state["query"], _state["cursor"]
 
 
-_WORD = bytes(c if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95) else 32 for c in range(256))
-_IS_WORD = [c != 32 for c in _WORD]
-_BLANK = bytes(10 if c == 10 else 32 for c in range(256))
-_CHAIN_TAIL = re.compile(rb"(?:::~?[A-Za-z_]\w*)*")
-_MACRO_LEX = re.compile(rb'"(?:\\.|[^"\\\n])*"?|\'(?:\\.|[^\'\\\n])*\'?|//[^\n]*|/\*.*?(?:\*/|$)', re.S)
 _ASM_AFTER = re.compile(rb"\s*(?:(?:volatile|__volatile__|inline|goto)\b\s*)*\(")
 _EXTERN_BEFORE = re.compile(rb"\bextern\b[^;{}()]*$")
 _USING_BEFORE = re.compile(rb"\busing\s+$")
@@ -57,91 +53,60 @@ _NS_AFTER = re.compile(rb"namespace\s+(?:([A-Za-z_]\w*)\s*=\s*)?((?:::)?[A-Za-z_
 _LAUNCH_CALLEE = re.compile(rb"([A-Za-z_][\w:]*)\s*(?:<[^;{}]*>)?\s*$")
 _TORCH_LIB_CUDA = re.compile(rb"TORCH_LIBRARY_IMPL\s*\(\s*\w+\s*,\s*(CUDA)\b")
 _HALF_TYPE = re.compile(rb"(?:^|[<,(;{}]|\bconst|\bstatic_cast|\breinterpret_cast)\s*$")
-_STRUCTURAL = {b"__global__", b"__device__", b"__shared__", b"__constant__", b"__managed__", b"asm", b"__asm__",
-               b"__asm"}
+# PTX opcodes carry dotted modifiers (mov.u32, cvt.rn.f16.f32, ld.global.nc); host asm (x86, POWER, ARM) does not.
+_PTX = re.compile(rb"\b(?!llvm\.)[a-z][a-z0-9_]*\.[a-z0-9_]+|\b(?:trap|exit|brkpt)\s*;")
+_FP16_HINTS = (b"__half", b"half2", b"__float2half", b"cuda_fp16", b"cuda_bf16", b"cuda_runtime")
+_STRUCTURAL = (b"__global__", b"__device__", b"__shared__", b"__constant__", b"__managed__", b"asm", b"__asm__",
+               b"__asm")
 _METHODS = {b"is_cuda": "at::Tensor::is_cuda", b"cuda": "at::Tensor::cuda"}
-_FEATURE_ORDER = {f: i for i, f in enumerate(KERNEL_FEATURES)}
-
-
-def _occurrences(buf: bytes, word: bytes) -> Iterator[int]:
-    """Offsets where `word` occurs as a whole identifier."""
-    n, size = len(word), len(buf)
-    i = buf.find(word)
-    while i >= 0:
-        j = i + n
-        if (i == 0 or not _IS_WORD[buf[i - 1]]) and (j >= size or not _IS_WORD[buf[j]] or not _IS_WORD[word[-1]]):
-            yield i
-        i = buf.find(word, i + 1)
-
-
-def _chain_bounds(buf: bytes, s: int, e: int) -> tuple[int, int]:
-    """Grow [s, e) to the whole `a::b::c` qualified name around it (a leading `::` included)."""
-    while s >= 2 and buf[s - 2] == 0x3A and buf[s - 1] == 0x3A:
-        k = s - 2
-        while k > 0 and _IS_WORD[buf[k - 1]]:
-            k -= 1
-        if k == s - 2:
-            s = k
-            break
-        s = k
-    return s, _CHAIN_TAIL.match(buf, e).end()
-
-
-def _next_char(buf: bytes, pos: int) -> int:
-    while pos < len(buf) and buf[pos] in (0x20, 0x09, 0x0A, 0x0D):
-        pos += 1
-    return buf[pos] if pos < len(buf) else 0
-
-
-def _prev_text(buf: bytes, pos: int, width: int = 40) -> bytes:
-    return buf[max(0, pos - width):pos].rstrip()
-
-
-class _Ranges:
-    """Sorted, merged byte ranges with a fast membership test."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        merged: list[list[int]] = []
-        for s, e in sorted(spans):
-            if merged and s <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], e)
-            else:
-                merged.append([s, e])
-        self.starts = [s for s, _ in merged]
-        self.ends = [e for _, e in merged]
-
-    def __contains__(self, pos: int) -> bool:
-        i = bisect_right(self.starts, pos) - 1
-        return i >= 0 and pos < self.ends[i]
+_FEATURES = frozenset(KERNEL_FEATURES)
 
 
 def scan_cuda(path: str, text: str, tables: Tables) -> ScanOutput:
     """Find every CUDA tie in one C/C++/CUDA file; never raises."""
     out = ScanOutput()
+    scan = None
     try:
-        _Scan(path, text, tables, out).run()
-    except Exception as exc:  # a scanner bug must not lose the file: keep what was found
+        scan = _Scan(path, text, tables, out)
+        scan.run()
+    except Exception as exc:  # a scanner bug must not lose the file: report what was found before it
         out.partial = f"cuda scanner stopped early: {type(exc).__name__}: {exc}"
+        if scan is not None and not out.uses:
+            try:
+                scan.emit()
+            except Exception:  # noqa: S110 - the partial note above already tells the user
+                pass
     return out
 
 
 class _Scan:
+    """The state of one file's scan: raw byte-offset findings are collected, then emitted as ApiUse records."""
+
     def __init__(self, path: str, text: str, tables: Tables, out: ScanOutput) -> None:
         self.path, self.tables, self.out = path, tables, out
         self.language = "cuda" if path.lower().endswith((".cu", ".cuh")) else "cpp"
         try:
             self.data = text.encode("utf-8")
-            self.errors = "strict"
         except UnicodeEncodeError:  # lone surrogates from a lenient decode
             self.data = text.encode("utf-8", "surrogatepass")
-            self.errors = "surrogatepass"
-        self.raw: list[tuple[int, int, str, str, str, str, bool]] = []  # pos, end, symbol, family, kind, detail, textual
-        self.seen: set[int] = set()
-        self.aliases: dict[str, str] = {}
-        self.bare: dict[str, str] = {}
+        self.clean = self.data  # comments and strings blanked once the tree is known
+        # (start, end, symbol, family, kind, detail, textual) per finding, in byte offsets
+        self.raw: list[tuple[int, int, str, str, str, str, bool]] = []
+        self.seen: set[int] = set()  # start offsets of tokens already classified
+        self.aliases: dict[str, str] = {}  # namespace cg = cooperative_groups
+        self.bare: dict[str, str] = {}  # unqualified names enabled by `using namespace`
+        self.cuda_context: bool | None = None  # decided on the first `half` / `texture` / `surface`
+        self.kernels: list[Body] = []
+        self.tree_kernels: dict[int, Body] = {}  # offset of the __global__ token -> body
+        self.device_fns: dict[int, str] = {}  # offset of the __device__ token -> function name
+        self.device_spans: list[tuple[int, int]] = []  # bodies of kernels and __device__ functions
+        self.device_code: Ranges | None = None
+        self.macros = self.textual = Ranges([])
+        self.launch_starts: set[int] = set()
 
     # ------------------------------------------------------------------ passes
     def run(self) -> None:
+        """Parse, blank comments and strings, run every pass, emit."""
         parser, query, cursor_cls = _parser_and_query()
         tree = parser.parse(self.data)
         caps = cursor_cls(query).captures(tree.root_node)
@@ -153,14 +118,11 @@ class _Scan:
         macros = []
         for n in caps.get("macro", ()):  # macro bodies are raw text: lex their strings and comments ourselves
             macros.append((n.start_byte, n.end_byte))
-            blank += [(n.start_byte + m.start(), n.start_byte + m.end()) for m in _MACRO_LEX.finditer(n.text)]
-        self.clean = clean = self._blanked(blank)
-        self.macros = _Ranges(macros)
-        self.textual = _Ranges(errors + macros)
+            blank += [(n.start_byte + m.start(), n.start_byte + m.end()) for m in MACRO_LEXEMES.finditer(n.text)]
+        self.clean = clean = blanked(data, blank)
+        self.macros = Ranges(macros)
+        self.textual = Ranges(errors + macros)
         self.launch_starts = {n.start_byte for n in caps.get("launch", ())}
-        self.kernels: list[Body] = []
-        self.tree_kernels: dict[int, Body] = {}  # offset of the __global__ token -> body
-        self.device_fns: dict[int, str] = {}  # offset of the __device__ token -> function name
         for node in caps.get("kernel", ()):
             tok = _child_token(node, "__global__")
             body = Body(_function_name(node), node.start_byte, node.end_byte)
@@ -168,6 +130,7 @@ class _Scan:
             self.kernels.append(body)
         for node in caps.get("devfn", ()):
             self.device_fns[_child_token(node, "__device__")] = _function_name(node)
+            self.device_spans.append((node.start_byte, node.end_byte))
         for n in includes:
             self._include(n)
         if b"namespace" in clean:
@@ -179,39 +142,28 @@ class _Scan:
             for m in _TORCH_LIB_CUDA.finditer(clean):
                 self._add(m.start(1), m.end(1), "c10::DispatchKey::CUDA", "torch-cpp.dispatch", "constant",
                           "TORCH_LIBRARY_IMPL(..., CUDA, ...)")
-        self._emit()
-
-    def _blanked(self, spans: list[tuple[int, int]]) -> bytes:
-        """The source with comments, strings and include paths replaced by spaces (newlines kept)."""
-        data, pieces, last = self.data, [], 0
-        for s, e in sorted(spans):
-            if e <= last:
-                continue
-            s = max(s, last)
-            pieces.append(data[last:s])
-            pieces.append(data[s:e].translate(_BLANK))
-            last = e
-        pieces.append(data[last:])
-        return b"".join(pieces)
+        self.emit()
 
     def _include(self, node: Any) -> None:
+        """An #include of a CUDA, library or framework header (the path node of preproc_include)."""
         raw = node.text.decode("utf-8", "replace").strip()
         if node.type == "identifier" or len(raw) < 2:
             return  # `#include SOME_MACRO`
-        header = raw[1:-1].strip() if raw[0] in "<\"" else raw
+        quoted = raw[0] in "<\""
+        header = raw[1:-1].strip() if quoted else raw
         fam = classify_include(header, self.tables)
-        if fam:
-            self._add(node.start_byte, node.end_byte, header, fam, "include", "")
+        if fam:  # the position is the header name, without its <> or ""
+            self._add(node.start_byte + quoted, node.end_byte - quoted, header, fam, "include", "")
 
     def _namespaces(self) -> None:
         """`using namespace X;` and `namespace a = X;` for CUDA namespaces; they also enable aliases."""
         clean = self.clean
-        for pos in _occurrences(clean, b"namespace"):
+        for pos in occurrences(clean, b"namespace"):
             m = _NS_AFTER.match(clean, pos)
             if m is None:
                 continue
             alias, target = m.group(1), m.group(2).decode("ascii")
-            if alias is None and not _USING_BEFORE.search(_prev_text(clean, pos, 20) + b" "):
+            if alias is None and not _USING_BEFORE.search(prev_text(clean, pos, 20) + b" "):
                 continue
             lead = 2 if target.startswith("::") else 0
             name = "::".join(expand_alias(target[lead:].split("::"), self.aliases))
@@ -231,22 +183,24 @@ class _Scan:
     def _words(self) -> None:
         """Every distinct word of the blanked source, checked once; the CUDA ones located and reported."""
         tables, clean = self.tables, self.clean
-        for word in set(clean.translate(_WORD).split()):
+        words = set(clean.translate(WORD_TABLE).split())
+        for word in _STRUCTURAL:  # in order: kernel and device bodies are known before `asm` is judged
+            if word in words:
+                words.discard(word)
+                for pos in occurrences(clean, word):
+                    self._structural(word, pos)
+        for word in words:
             if word[0] <= 0x39:  # numbers
                 continue
-            if word in _STRUCTURAL:
-                for pos in _occurrences(clean, word):
-                    self._structural(word, pos)
-                continue
             if word in _METHODS:
-                for pos in _occurrences(clean, word):
+                for pos in occurrences(clean, word):
                     self._method(word, pos)
             w = word.decode("ascii")
             if w in CONTEXT_WORDS:
-                for pos in _occurrences(clean, word):
+                for pos in occurrences(clean, word):
                     self._context_word(w, pos)
             elif w in self.bare or w == "kCUDA" or tables.recognize(w) is not None:
-                for pos in _occurrences(clean, word):
+                for pos in occurrences(clean, word):
                     self._token(pos, pos + len(word))
 
     def _heads(self) -> None:
@@ -256,10 +210,11 @@ class _Scan:
         for head in heads:
             if head not in clean:
                 continue
-            for pos in _occurrences(clean, head):
+            for pos in occurrences(clean, head):
                 self._token(pos, pos + len(head.rstrip(b":")))
 
     def _launches(self) -> None:
+        """Every `<<<` is a launch; syntactic where the grammar saw a kernel_call_syntax there."""
         clean = self.clean
         pos = clean.find(b"<<<")
         while pos >= 0:
@@ -271,7 +226,8 @@ class _Scan:
 
     # ------------------------------------------------------------------ one token
     def _token(self, s: int, e: int) -> None:
-        s, e = _chain_bounds(self.clean, s, e)
+        """Classify the (qualified) name around [s, e) once, and report it if it is a CUDA name."""
+        s, e = chain_bounds(self.clean, s, e)
         if s in self.seen:
             return
         self.seen.add(s)
@@ -283,10 +239,11 @@ class _Scan:
     def _report(self, s: int, e: int, name: Name) -> None:
         start = s + name.offset
         end = start + name.length
-        kind = api_kind(name.kind, name.symbol, _next_char(self.clean, e))
+        kind = api_kind(name.kind, name.symbol, next_char(self.clean, e))
         self._add(start, end, name.symbol, name.family, kind, name.detail)
 
     def _structural(self, word: bytes, pos: int) -> None:
+        """__global__ / __device__ definitions, memory-space qualifiers and inline asm."""
         clean, end = self.clean, pos + len(word)
         if word in (b"__global__", b"__device__"):
             is_kernel = word == b"__global__"
@@ -296,6 +253,7 @@ class _Scan:
                 body = find_function(clean, pos, end)
                 if body is not None and (is_kernel or body.name):
                     name, textual = body.name, True
+                    self.device_spans.append((body.start, body.end))
                     if not is_kernel:
                         self.device_fns[pos] = body.name
                     elif not any(k.start <= pos < k.end for k in self.kernels):
@@ -311,20 +269,37 @@ class _Scan:
             self._add(pos, end, "extern __shared__" if ext else "__shared__", "kernel.memory-space", "qualifier", "")
         elif word in (b"__constant__", b"__managed__"):
             self._add(pos, end, word.decode(), "kernel.memory-space", "qualifier", "")
-        elif _ASM_AFTER.match(clean, end):  # asm / __asm__ / __asm
+        elif _ASM_AFTER.match(clean, end) and self._is_ptx(pos, end):  # asm / __asm__ / __asm
             self._add(pos, end, "asm", "kernel.asm", "asm", word.decode() if word != b"asm" else "")
 
+    def _is_ptx(self, pos: int, end: int) -> bool:
+        """Inline asm in a .cu file or in device code is PTX; elsewhere only when its text reads like PTX."""
+        if self.language == "cuda":
+            return True
+        if self.device_code is None:
+            self.device_code = Ranges(self.device_spans + [(k.start, k.end) for k in self.kernels])
+        if pos in self.device_code:
+            return True
+        stmt_end = self.clean.find(b";", end)
+        return _PTX.search(self.data, end, stmt_end if stmt_end > 0 else len(self.data)) is not None
+
     def _method(self, word: bytes, pos: int) -> None:
-        before = _prev_text(self.clean, pos, 4)
-        if (before.endswith(b".") or before.endswith(b"->")) and _next_char(self.clean, pos + len(word)) == 0x28:
+        """`x.is_cuda()`, `x.cuda()` on tensors and devices."""
+        before = prev_text(self.clean, pos, 4)
+        if (before.endswith(b".") or before.endswith(b"->")) and next_char(self.clean, pos + len(word)) == 0x28:
             self.seen.add(pos)
             self._add(pos, pos + len(word), _METHODS[word], "torch-cpp.dispatch", "method", "")
 
     def _context_word(self, w: str, pos: int) -> None:
+        """`half`, `texture`, `surface`: CUDA types only in a type position of a file that is CUDA code."""
         clean, end = self.clean, pos + len(w)
-        nxt = _next_char(clean, end)
+        if self.cuda_context is None:  # `int half = n / 2;` in plain C++ must stay silent
+            self.cuda_context = self.language == "cuda" or any(k in self.data for k in _FP16_HINTS)
+        if not self.cuda_context:
+            return
+        nxt = next_char(clean, end)
         if w == "half":
-            prev = _prev_text(clean, pos, 30)
+            prev = prev_text(clean, pos, 30)
             ok = (nxt in (0x2A, 0x26, 0x3E, 0x29, 0x2C) and _HALF_TYPE.search(prev + b" ") is not None) or \
                 (nxt == 0x5F or 0x41 <= nxt <= 0x5A or 0x61 <= nxt <= 0x7A)  # `half x`, `half* p`, `<half>`
             ok = ok and not prev.endswith((b".", b"->", b"::"))
@@ -339,7 +314,8 @@ class _Scan:
     def _add(self, s: int, e: int, symbol: str, family: str, kind: str, detail: str, textual: bool = False) -> None:
         self.raw.append((s, e, symbol, family, kind, detail, textual or s in self.textual))
 
-    def _emit(self) -> None:
+    def emit(self) -> None:
+        """Turn the collected byte offsets into ApiUse records (sorted) and KernelInfo records."""
         data, out = self.data, self.out
         self.raw.sort()
         kernels = sorted(self.kernels, key=lambda b: b.start)
@@ -373,16 +349,19 @@ class _Scan:
         return (offset if head.isascii() else len(head.decode("utf-8", "replace"))) + 1
 
     def _kernel_infos(self, kernels: list[Body], per_kernel: dict[int, list[UseView]]) -> None:
+        """One KernelInfo per __global__ definition, with its feature counts."""
         if not kernels:
             return
         data, clean = self.data, self.clean
         warp_rx, mask_rx = fixed_width_names(clean)
         dev_names = device_names(self.device_fns.values())
+        first, counted = 1, 0  # kernels are sorted by start: count newlines incrementally
         for i, k in enumerate(kernels):
             counts = kernel_features(clean, data, k.start, k.end, per_kernel.get(i, ()), warp_rx, mask_rx, dev_names)
-            first = data.count(b"\n", 0, k.start) + 1
+            first += data.count(b"\n", counted, k.start)
+            counted = k.start
             last_line = first + data.count(b"\n", k.start, max(k.start, k.end - 1))
-            feats = tuple(sorted(f for f in counts if f in _FEATURE_ORDER))
+            feats = tuple(sorted(f for f in counts if f in _FEATURES))
             self.out.kernels.append(KernelInfo(self.path, k.name, first, last_line, last_line - first + 1, feats,
                                                tuple((f, counts[f]) for f in feats)))
 

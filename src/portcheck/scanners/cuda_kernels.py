@@ -93,7 +93,8 @@ _WARP_NAME_BEFORE = re.compile(rb"\b(\w*[Ww][Aa][Rr][Pp]\w*)\s*$")
 _CONST_NAME_BEFORE = re.compile(rb"\b(?:constexpr|const)\b[^;{}=()]*?\b(\w+)\s*$")
 _TC_ASM = re.compile(rb"\b(?:mma|wgmma|ldmatrix|stmatrix|hmma|tcgen05)\b")
 _FP8_NAME = re.compile(r"fp8|fp6|fp4|e4m3|e5m2|e2m1|e2m3|e3m2|e8m0", re.I)
-_HALF_MATH = re.compile(r"^(?:h2?(?:exp|log|sqrt|rsqrt|rcp|sin|cos|ceil|floor|trunc|rint)\w*|make_(?:half2|bfloat162))$")
+_HALF_MATH = re.compile(  # half math catalogued under cuda-math (hexp, h2sqrt, make_half2, ...)
+    r"^(?:h2?(?:exp|log|sqrt|rsqrt|rcp|sin|cos|ceil|floor|trunc|rint)\w*|make_(?:half2|bfloat162))$")
 
 
 def fixed_width_names(clean: bytes) -> tuple[re.Pattern[bytes] | None, re.Pattern[bytes] | None]:

@@ -1,4 +1,4 @@
-"""Turn C/C++ tokens, qualified names and include paths into canonical CUDA symbols (naming table in mappings/README)."""
+"""Turn C/C++ tokens, qualified names and include paths into canonical CUDA symbols (see mappings/README.md)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
@@ -30,7 +30,8 @@ HEADS: tuple[bytes, ...] = (b"cuda::", b"cub::", b"thrust::", b"cutlass::", b"cu
 # Include folders whose every header is a CUDA tie: (prefix, family).
 INCLUDE_FOLDERS: tuple[tuple[str, str], ...] = (
     ("ATen/cuda/", "torch-cpp.cuda"), ("ATen/native/cuda/", "torch-cpp.cuda"), ("ATen/cudnn/", "torch-cpp.cuda"),
-    ("c10/cuda/", "torch-cpp.cuda"), ("THC/", "torch-cpp.cuda"), ("cub/", "cub"), ("thrust/", "thrust"),
+    ("c10/cuda/", "torch-cpp.cuda"), ("THC/", "torch-cpp.cuda"), ("torch/csrc/cuda/", "torch-cpp.cuda"),
+    ("cub/", "cub"), ("thrust/", "thrust"),
     ("cutlass/", "cutlass"), ("cute/", "cutlass"), ("cuda/", "libcudacxx"), ("nv/", "libcudacxx"),
     ("cooperative_groups/", "kernel.cooperative-groups"), ("nvtx3/", "nvtx"), ("cudnn_frontend/", "cudnn"),
     ("crt/", "cuda-runtime"),
@@ -104,7 +105,8 @@ def classify(token: str, tables: Tables, aliases: dict[str, str], bare: dict[str
     if len(parts) >= 2 and parts[-1] == "CUDA" and parts[-2] in ("DeviceType", "DispatchKey"):
         if len(parts) == 2 or (len(parts) == 3 and parts[0] in TORCH_HEADS):
             canon = f"c10::{parts[-2]}::CUDA"
-            return Name(canon, "torch-cpp.dispatch", "constant", lead, len(text), "" if canon == text else f"written {text}")
+            detail = "" if canon == text else f"written {text}"
+            return Name(canon, "torch-cpp.dispatch", "constant", lead, len(text), detail)
     entry = tables.catalog.get(name)
     if entry is not None:
         return Name(name, entry.family, entry.kind, lead, len(text), detail)

@@ -1,0 +1,209 @@
+"""The HTML report in a real headless browser: Debian's chromium driven by Playwright (never a downloaded browser)."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from portcheck.reporters import html
+from tests.regen_gold import IMG_ONERROR, SCRIPT_CLOSE, synthetic_document
+
+CHROMIUM = os.environ.get("PORTCHECK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BIG = 20_000
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is a test extra")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does it with apt)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return synthetic_document()
+
+
+@pytest.fixture(scope="module")
+def report(doc, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("html") / "report.html"
+    path.write_text(html.render(doc, strict=True), encoding="utf-8")
+    return path
+
+
+class Watched:
+    """A page whose console errors, page errors, dialogs and non-file requests are recorded."""
+
+    def __init__(self, browser, **kw):
+        self.problems: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1440, "height": 900}, **kw)
+        self.page.route("**/*", self._guard)
+        self.page.on("console", lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("dialog", self._dialog)
+
+    def _guard(self, route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            self.problems.append(f"network: {route.request.url}")
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def open(self, path: Path, fragment: str = ""):
+        self.page.goto(path.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
+        self.page.wait_for_selector("html[data-ready]")
+        return self.page
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    w.close()
+    assert w.problems == []
+
+
+def row_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#fbody tr[id]", "rows => rows.map(r => r.id.slice(8))")
+
+
+def ids_where(doc, pred) -> list[str]:
+    return [f["id"] for f in doc["findings"] if pred(f)]
+
+
+def status(f, backend):
+    return (f["verdicts"].get(backend) or {}).get("status")
+
+
+def test_loads_offline_without_errors_and_shows_every_finding(watched, report, doc):
+    page = watched.open(report)
+    assert page.get_attribute("html", "data-ready") == "22"
+    assert row_ids(page) == [f["id"] for f in doc["findings"]]  # default order: file, line, column
+    assert page.inner_text("#count") == "Showing 1–22 of 22 findings"
+    assert page.inner_text("#answer").startswith("Cheapest port: Moore Threads MUSA, about 13.8 person-days")
+
+
+def test_filters_change_the_visible_rows(watched, report, doc):
+    page = watched.open(report)
+    page.select_option("#f-backend", "musa")
+    page.select_option("#f-status", "missing")
+    assert row_ids(page) == ids_where(doc, lambda f: status(f, "musa") == "missing")
+    assert page.eval_on_selector_all("#fhead th", "ths => ths.map(t => t.textContent)") == \
+        ["location", "code", "symbol", "musa"]
+    page.select_option("#f-backend", "")
+    assert row_ids(page) == ids_where(doc, lambda f: "missing" in {status(f, b) for b in ("cann", "musa", "neuware")})
+    page.click("#reset")
+    page.select_option("#f-family", "kernel.warp")
+    assert row_ids(page) == ids_where(doc, lambda f: f["family"] == "kernel.warp")
+    page.click("#reset")
+    page.fill("#q", "cudamemcpy")
+    sync_api.expect(page.locator("#fbody tr")).to_have_count(1)  # the search input is debounced
+    assert row_ids(page) == ids_where(doc, lambda f: f["symbol"] == "cudaMemcpy")
+    page.click("#reset")
+    page.fill("#f-file", "train.py")
+    page.dispatch_event("#f-file", "change")
+    assert row_ids(page) == ids_where(doc, lambda f: f["path"] == "train.py")
+    assert page.inner_text("#count") == "Showing 1–7 of 7 matching findings (of 22)"
+
+
+def test_sorting_reorders_rows(watched, report, doc):
+    page = watched.open(report)
+    page.click("#fhead th:nth-child(1) button")  # location, now descending
+    assert row_ids(page) == [f["id"] for f in reversed(doc["findings"])]
+    page.click("#fhead th:nth-child(4) button")  # cann: worst status first
+    order = ["rename", "adapt", "partial", "missing", "unknown"]
+    shown = page.eval_on_selector_all("#fbody tr td:nth-child(4) .badge", "bs => bs.map(b => b.textContent)")
+    assert len(shown) == 22 and shown == sorted(shown, key=order.index, reverse=True)
+    assert page.get_attribute("#fhead th:nth-child(4)", "aria-sort") == "descending"
+    page.click("#fhead th:nth-child(3) button")  # symbol, ascending
+    syms = page.eval_on_selector_all("#fbody tr td:nth-child(3) > code", "cs => cs.map(c => c.textContent)")
+    assert syms == sorted(f["symbol"] for f in doc["findings"])
+
+
+def test_deep_link_to_a_finding_and_a_file(watched, report, doc):
+    target = [f for f in doc["findings"] if f["path"] == "utils.py"][0]
+    page = watched.open(report, f"finding-{target['id']}")
+    row = page.locator(f"#finding-{target['id']}")
+    assert row.get_attribute("class") == "hl"
+    assert row.is_visible() and row.evaluate("r => { const b = r.getBoundingClientRect(); "
+                                             "return b.top >= 0 && b.bottom <= innerHeight; }")
+    page.click("#where a.file >> text=csrc/ops.cu")
+    assert row_ids(page) == ids_where(doc, lambda f: f["path"] == "csrc/ops.cu")
+    assert page.inner_text("#file-panel h3") == "csrc/ops.cu"
+    assert "kernel scale_kernel at line 10, 9 lines: atomics, full-lane-mask, warp-intrinsics, warp-size-32" in \
+        page.inner_text("#file-panel")
+    cann = page.eval_on_selector_all("#file-panel tr:nth-child(2) td", "tds => tds.map(t => t.textContent)")
+    assert cann == ["cann", "55.6", "0", "2", "0", "6", "0"]
+
+
+def test_hostile_snippets_show_as_text(watched, report):
+    page = watched.open(report)
+    codes = page.eval_on_selector_all("#fbody td.code code", "cs => cs.map(c => c.textContent)")
+    assert f"torch.cuda.synchronize()  # {SCRIPT_CLOSE}" in codes
+    assert f"torch.cuda.empty_cache()  # {IMG_ONERROR} | pipe `tick` ``two``" in codes
+    assert page.locator("img").count() == 0
+    assert page.evaluate("document.scripts.length") == 2
+    assert page.evaluate("window.pwned === undefined")
+
+
+def test_screenshot_is_saved(browser, report, tmp_path):
+    w = Watched(browser)
+    w.open(report)
+    shot = tmp_path / "report.png"
+    w.page.screenshot(path=str(shot), full_page=True)
+    w.close()
+    assert w.problems == []
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+
+
+def test_dark_mode_and_print(browser, report):
+    w = Watched(browser, color_scheme="dark")
+    page = w.open(report)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    w.close()
+    assert w.problems == []
+
+
+def test_twenty_thousand_findings_load_filter_and_sort(browser, tmp_path):
+    big = synthetic_document(extra=BIG)
+    path = tmp_path / "big.html"
+    path.write_text(html.render(big), encoding="utf-8")
+    w = Watched(browser)
+    page = w.open(path)
+    total = len(big["findings"])
+    assert page.get_attribute("html", "data-ready") == str(total)
+    assert page.locator("#fbody tr").count() == 100  # one page of rows in the DOM, not 20,000
+    page.select_option("#f-backend", "cann")
+    page.select_option("#f-status", "unknown")
+    expected = ids_where(big, lambda f: status(f, "cann") == "unknown")
+    assert page.inner_text("#count") == f"Showing 1–100 of {len(expected):,} matching findings (of {total:,})"
+    assert row_ids(page) == expected[:100]
+    page.click("#fhead th:nth-child(1) button")
+    assert row_ids(page) == expected[::-1][:100]
+    last = big["findings"][-1]["id"]
+    page.click("#reset")
+    page.evaluate(f"location.hash = 'finding-{last}'")
+    page.wait_for_selector(f"#finding-{last}.hl")
+    assert re.match(r"^page \d+ of \d+$", page.inner_text(".pageno"))
+    w.close()
+    assert w.problems == []
