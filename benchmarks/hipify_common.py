@@ -165,13 +165,23 @@ def is_header_name(name: str) -> bool:
     return bool(_HEADER_NAME_RE.search(name))
 
 
+def include_paths(comment_blanked: str) -> list[str]:
+    """Return the paths of the #include directives in comment-free source."""
+    return _INCLUDE_RE.findall(comment_blanked)
+
+
+def has_word(name: str, text: str) -> bool:
+    """Tell whether name occurs in text as a whole word (bounded by non-identifier characters)."""
+    pat = r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])"
+    return re.search(pat, text) is not None
+
+
 def occurs_in_code(name: str, code_blanked: str, comment_blanked: str) -> bool:
-    """Tell whether name occurs outside comments and strings: as a whole word, or for a header in an #include."""
+    """Tell whether name occurs outside comments and strings.
+
+    An identifier counts as a whole word in code or inside an #include path (hipify renames `CUDAContext` in
+    `#include "ATen/cuda/CUDAContext.h"` too); a header name counts as the basename of an #include path."""
     if is_header_name(name):
         base = name.rsplit("/", 1)[-1]
-        for inc in _INCLUDE_RE.findall(comment_blanked):
-            if inc.rsplit("/", 1)[-1] == base:
-                return True
-        return False
-    pat = r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])"
-    return re.search(pat, code_blanked) is not None
+        return any(inc.rsplit("/", 1)[-1] == base for inc in include_paths(comment_blanked))
+    return has_word(name, code_blanked) or any(has_word(name, inc) for inc in include_paths(comment_blanked))

@@ -12,7 +12,8 @@ Pair comparison (documented in benchmarks/README.md):
     word for identifiers, or, for a header name, as the basename of an `#include` directive's path.
   * A kept pair (file, name) is matched when portcheck has a finding in the same file whose symbol equals the
     name, or whose last `::` component equals it (`cub::X` covers X), or, for headers, whose symbol (the
-    include path as written) has the same basename.
+    include path as written) has the same basename. An identifier hipify counted inside an include path
+    (`CUDAContext` in `ATen/cuda/CUDAContext.h`) also matches portcheck's finding for that include.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hipify_common import (blank_c_source, find_code_files, is_header_name, occurs_in_code,
-                           parse_hipify_stats, run_hipify)
+from hipify_common import (blank_c_source, find_code_files, has_word, include_paths, is_header_name,
+                           occurs_in_code, parse_hipify_stats, run_hipify)
 
 # What hipify-perl cannot see at all; counted from portcheck's findings in the same file set.
 PORTCHECK_ONLY = {
@@ -38,9 +39,14 @@ PORTCHECK_ONLY = {
 }
 
 
-def hipify_key(name: str) -> str:
-    """Return the comparison key of a hipify name."""
-    return "#include:" + name.rsplit("/", 1)[-1] if is_header_name(name) else name
+def hipify_keys(name: str, includes: list[str]) -> set[str]:
+    """Return the keys any one of which a portcheck finding in the same file must carry to match a hipify name.
+
+    A header name matches an include of the same basename; an identifier matches itself, or the include whose
+    path contains it as a word (hipify counts `CUDAContext` in `#include <ATen/cuda/CUDAContext.h>`)."""
+    if is_header_name(name):
+        return {"#include:" + name.rsplit("/", 1)[-1]}
+    return {name} | {"#include:" + inc.rsplit("/", 1)[-1] for inc in includes if has_word(name, inc)}
 
 
 def finding_keys(symbol: str, kind: str) -> set[str]:
@@ -95,8 +101,11 @@ def compare(scan_root: Path, hip_stats: dict[str, dict[str, int]], files: list[s
         code, no_comments = cache[path]
         (kept if occurs_in_code(name, code, no_comments) else dropped).append((path, name))
     keys_by_path = {p: set().union(*(finding_keys(f["symbol"], f["kind"]) for f in fs)) for p, fs in by_path.items()}
-    matched = [(p, n) for p, n in kept if hipify_key(n) in keys_by_path.get(p, set())]
-    missed = [(p, n) for p, n in kept if hipify_key(n) not in keys_by_path.get(p, set())]
+    matched: list[tuple[str, str]] = []
+    missed: list[tuple[str, str]] = []
+    for p, n in kept:
+        wanted = hipify_keys(n, include_paths(cache[p][1]))
+        (matched if wanted & keys_by_path.get(p, set()) else missed).append((p, n))
     fileset = set(files)
     only: dict[str, dict[str, int]] = {}
     for label, pred in PORTCHECK_ONLY.items():

@@ -76,10 +76,18 @@ def test_positions_language_and_source(tables):
 
 
 def test_columns_count_characters_not_bytes(tables):
-    out = scan_cuda("u.cu", "// é\nint x = 1; /* größe */ float* p; cudaMalloc(&p, 4);\n", tables)
-    (u,) = out.uses
-    assert (u.line, u.column, u.end_column) == (2, 34, 44)  # 37 if ö and ß were counted as bytes
-    assert u.source == "int x = 1; /* größe */ float* p; cudaMalloc(&p, 4);"
+    out = scan_cuda("u.cu", "// é\nint x = 1; /* größe */ float* p; cudaMalloc(&p, 4); /* ü */ cudaFree(p);\n", tables)
+    assert [(u.line, u.column, u.end_column, u.symbol) for u in out.uses] == [
+        (2, 34, 44, "cudaMalloc"), (2, 61, 69, "cudaFree")]  # 36 and 64 if ö, ß and ü were counted as bytes
+    assert out.uses[0].source == "int x = 1; /* größe */ float* p; cudaMalloc(&p, 4); /* ü */ cudaFree(p);"
+
+
+def test_huge_lines_keep_a_window_of_source(tables):
+    line = "int a = " + "x + " * 1000 + "cudaMalloc + " + "y + " * 1000 + "0;"
+    (u,) = scan_cuda("big.cu", line + "\n", tables).uses
+    assert (u.line, u.column, u.end_column) == (1, 4009, 4019)
+    assert len(u.source) == 1002 and u.source.startswith("…") and u.source.endswith("…")
+    assert u.source[501:511] == "cudaMalloc"
 
 
 def test_macro_bodies_and_error_regions_are_textual(tables):

@@ -97,7 +97,8 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
         _fail("give --output FILE (or '-') or --output-dir DIR for the report")
     try:
         cfg = _load_cfg(path, config_path)
-        cache = None if no_cache else (cache_dir or default_cache_dir())
+        cache_root = cache_dir or default_cache_dir()  # compiled tables are always cached; --no-cache skips results
+        cache = None if no_cache else cache_root
         options = ScanOptions(
             backends=tuple(backends) or tuple(cfg.backends), excludes=tuple(cfg.exclude) + tuple(excludes),
             jobs=jobs if jobs is not None else (cfg.jobs or 0),
@@ -107,7 +108,7 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
             extra_mappings=tuple(cfg.mappings) + tuple(str(Path(m).resolve()) for m in extra_mappings),
             cache_dir=str(cache) if cache else None, effort_overrides=cfg.effort, include=tuple(cfg.include),
             per_file_ignores=cfg.per_file_ignores, baseline=baseline or cfg.baseline, parse_timeout=parse_timeout)
-        tables = load_tables([Path(p) for p in options.extra_mappings], cache)
+        tables = load_tables([Path(p) for p in options.extra_mappings], cache_root)
         console = _console(color, quiet, stderr=bool(output == "-"))
         progress_factory = _progress_factory(console) if not quiet else None
         result = run_scan(path, options, tables, progress_factory=progress_factory)

@@ -58,7 +58,8 @@ class ParseTimeout(Exception):
 
 def _init_worker(extra: tuple[str, ...], cache_dir: str | None, timeout: float) -> None:
     global _TABLES, _TIMEOUT
-    _TABLES = load_tables([Path(p) for p in extra], Path(cache_dir) if cache_dir else None)
+    if _TABLES is None:  # spawned (not forked) workers load their own copy
+        _TABLES = load_tables([Path(p) for p in extra], Path(cache_dir) if cache_dir else None)
     _TIMEOUT = timeout
 
 
@@ -144,7 +145,13 @@ def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
                 progress(1)
         return
     chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+    import multiprocessing as mp
+
+    global _TABLES, _TIMEOUT
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    if ctx is not None:  # forked workers inherit the loaded tables instead of loading them again
+        _TABLES, _TIMEOUT = tables, options.parse_timeout
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(options.extra_mappings, options.cache_dir, options.parse_timeout)) as pool:
         for rep in pool.map(_scan_in_worker, files, chunksize=chunk):
             yield rep

@@ -12,7 +12,10 @@ PREFILTERS: dict[str, re.Pattern[bytes]] = {
     "cuda": re.compile(
         rb"cu|CU|nccl|NCCL|nvtx|NVTX|nvrtc|NVRTC|npp|NPP|nvjpeg|NVJPEG|__|<<<|warpSize|threadIdx|blockIdx|blockDim"
         rb"|gridDim|atomic|asm|wmma|mma|thrust|cutlass|cute|half|bfloat16|fp8|tex[123]D|surf[123]D|C10_|AT_|at::k"
-        rb"|is_cuda|CUDA"),
+        rb"|is_cuda|CUDA|dim3|clock64|Cubemap|texture|surface|cooperative_groups|THC|PhiloxCuda|_types\.h"
+        rb"|_functions\.h|_intrinsics\.h|math_|nvblas|nvToolsExt|_launch_parameters|host_(?:defines|config)"
+        rb"|channel_descriptor|Cupti|NVBLAS|NVCL|NVFFT|Npp|CIG_|Info|cl_|libraryPropertyType|pi\b|pif\b|bessel|erf"
+        rb"|fdividef|h2|\bh[a-z]+\b|mul24|mul64hi|norm|rcbrt|rhypot|rsqrt"),
     "cmake": re.compile(rb"CUDA|cuda|nvcc|NVCC"),
     "setup": re.compile(rb"nvcc|cuda|CUDA|gencode|compute_|sm_\d"),
     "requirements": re.compile(rb"(?i)flash|xformers|apex|bitsandbytes|triton|cupy|pycuda|nvidia|cu1\d|deepspeed"

@@ -60,6 +60,7 @@ _STRUCTURAL = (b"__global__", b"__device__", b"__shared__", b"__constant__", b"_
                b"__asm")
 _METHODS = {b"is_cuda": "at::Tensor::is_cuda", b"cuda": "at::Tensor::cuda"}
 _FEATURES = frozenset(KERNEL_FEATURES)
+_MAX_SOURCE = 1000  # characters of a source line kept per finding
 
 
 def scan_cuda(path: str, text: str, tables: Tables) -> ScanOutput:
@@ -320,33 +321,36 @@ class _Scan:
         self.raw.sort()
         kernels = sorted(self.kernels, key=lambda b: b.start)
         kstarts = [k.start for k in kernels]
-        line, line_start, last = 1, 0, 0
+        line, line_start, line_end, counted = 1, 0, -1, 0
+        text, ascii_line, cpos, ccol = "", True, 0, 1
         per_kernel: dict[int, list[UseView]] = {}
         for s, e, symbol, family, kind, detail, textual in self.raw:
-            nl = data.count(b"\n", last, s)
-            if nl:
-                line += nl
-                line_start = data.rfind(b"\n", last, s) + 1
-            last = s
-            line_end = data.find(b"\n", s)
-            if line_end < 0:
-                line_end = len(data)
-            src = data[line_start:line_end]
-            col = self._column(src, s - line_start)
-            end_col = self._column(src, min(e, line_end) - line_start)
+            if s > line_end:  # a new line: decode it once, however many findings it holds
+                line += data.count(b"\n", counted, s)
+                counted = s
+                line_start = data.rfind(b"\n", 0, s) + 1
+                line_end = data.find(b"\n", s)
+                if line_end < 0:
+                    line_end = len(data)
+                raw_line = data[line_start:line_end]
+                ascii_line = raw_line.isascii()
+                text = raw_line.decode("utf-8", "replace").rstrip("\r")
+                cpos, ccol = line_start, 1
+            e = min(e, line_end)
+            if ascii_line:
+                col, end_col = s - line_start + 1, e - line_start + 1
+            else:  # count characters incrementally: findings on one line come in order
+                col = ccol + len(data[cpos:s].decode("utf-8", "replace"))
+                end_col = col + len(data[s:e].decode("utf-8", "replace"))
+                cpos, ccol = s, col
             ki = bisect_right(kstarts, s) - 1
             in_kernel = ""
             if ki >= 0 and s < kernels[ki].end:
                 in_kernel = kernels[ki].name
                 per_kernel.setdefault(ki, []).append(UseView(s, symbol, family, kind))
             out.uses.append(ApiUse(self.path, line, col, line, end_col, self.language, kind, symbol, family,
-                                   src.decode("utf-8", "replace").rstrip("\r"),
-                                   "textual" if textual else "syntactic", detail, in_kernel))
+                                   _source(text, col), "textual" if textual else "syntactic", detail, in_kernel))
         self._kernel_infos(kernels, per_kernel)
-
-    def _column(self, src: bytes, offset: int) -> int:
-        head = src[:offset]
-        return (offset if head.isascii() else len(head.decode("utf-8", "replace"))) + 1
 
     def _kernel_infos(self, kernels: list[Body], per_kernel: dict[int, list[UseView]]) -> None:
         """One KernelInfo per __global__ definition, with its feature counts."""
@@ -364,6 +368,14 @@ class _Scan:
             feats = tuple(sorted(f for f in counts if f in _FEATURES))
             self.out.kernels.append(KernelInfo(self.path, k.name, first, last_line, last_line - first + 1, feats,
                                                tuple((f, counts[f]) for f in feats)))
+
+
+def _source(text: str, col: int) -> str:
+    """The source line; a window of it around the finding when the line is huge (minified or generated code)."""
+    if len(text) <= _MAX_SOURCE:
+        return text
+    lo = max(0, col - 1 - _MAX_SOURCE // 2)
+    return ("…" if lo else "") + text[lo:lo + _MAX_SOURCE] + ("…" if lo + _MAX_SOURCE < len(text) else "")
 
 
 def _child_token(node: Any, token: str) -> int:

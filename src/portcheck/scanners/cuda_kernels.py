@@ -11,6 +11,7 @@ _NOT_NAMES = frozenset({b"decltype", b"__attribute__", b"noexcept", b"alignas", 
                         b"__declspec", b"throw", b"requires", b"__cluster_dims__", b"__maxnreg__", b"sizeof"})
 _NAME_BEFORE = re.compile(rb"([A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)*)\s*(?:<[^(){};]*>)?\s*$")
 _BRACES = re.compile(rb"[{}]")
+_PUNCT = re.compile(rb"[(){};=]")
 _SCAN_LIMIT = 4000  # bytes from the qualifier to the opening brace; longer means we are not looking at a signature
 
 
@@ -38,11 +39,11 @@ def find_function(clean: bytes, start: int, after: int) -> Body | None:
 
     Returns None for declarations, variables and anything that is not `name(...) ... {`.
     """
-    i, n, depth = after, len(clean), 0
+    depth = 0
     groups: list[int] = []  # offsets of top-level '('
-    limit = min(n, after + _SCAN_LIMIT)
-    while i < limit:
-        c = clean[i]
+    brace = -1
+    for m in _PUNCT.finditer(clean, after, min(len(clean), after + _SCAN_LIMIT)):
+        c, i = m.group()[0], m.start()
         if c == 0x28:  # (
             if depth == 0:
                 groups.append(i)
@@ -51,13 +52,13 @@ def find_function(clean: bytes, start: int, after: int) -> Body | None:
             depth = max(0, depth - 1)
         elif depth == 0:
             if c == 0x7B:  # {
+                brace = i
                 break
             if c in (0x3B, 0x7D):  # ; }
                 return None
-            if c == 0x3D and not clean[max(0, i - 8):i].rstrip().endswith(b"operator"):  # = : a variable
+            if not clean[max(0, i - 8):i].rstrip().endswith(b"operator"):  # `=`: a variable's initializer
                 return None
-        i += 1
-    else:
+    if brace < 0:
         return None
     for g in reversed(groups):
         m = _NAME_BEFORE.search(clean, after, g)
@@ -67,7 +68,7 @@ def find_function(clean: bytes, start: int, after: int) -> Body | None:
         last = name.rpartition(b"::")[2]
         if last in _NOT_NAMES or (last.isupper() and g != groups[-1]):
             continue
-        return Body(name.decode("ascii", "replace"), start, match_brace(clean, i))
+        return Body(name.decode("ascii", "replace"), start, match_brace(clean, brace))
     return None
 
 
