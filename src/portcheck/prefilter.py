@@ -15,7 +15,7 @@ PREFILTERS: dict[str, re.Pattern[bytes]] = {
         rb"|is_cuda|CUDA|dim3|clock64|Cubemap|texture|surface|cooperative_groups|THC|PhiloxCuda|_types\.h"
         rb"|_functions\.h|_intrinsics\.h|math_|nvblas|nvToolsExt|_launch_parameters|host_(?:defines|config)"
         rb"|channel_descriptor|Cupti|NVBLAS|NVCL|NVFFT|Npp|CIG_|Info|cl_|libraryPropertyType|pi\b|pif\b|bessel|erf"
-        rb"|fdividef|h2|\bh[a-z]+\b|mul24|mul64hi|norm|rcbrt|rhypot|rsqrt"),
+        rb"|fdividef|h2|\bh[a-z]+\d*\b|mul24|mul64hi|norm|rcbrt|rhypot|rsqrt"),
     "cmake": re.compile(rb"CUDA|cuda|nvcc|NVCC"),
     "setup": re.compile(rb"nvcc|cuda|CUDA|gencode|compute_|sm_\d"),
     "requirements": re.compile(rb"(?i)flash|xformers|apex|bitsandbytes|triton|cupy|pycuda|nvidia|cu1\d|deepspeed"
