@@ -33,10 +33,12 @@ def parse_target(spec: str) -> tuple[Path, str, str]:
     return Path(repo), sub, label or (Path(repo).name + ("" if sub == "." else "/" + sub))
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Return the summed resident memory (kB) of pid and all its descendants, from /proc."""
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Return (summed PSS, largest RSS) in kB over pid and all its descendants, from /proc.
+
+    PSS splits pages shared by forked workers among them, so the sum is the tree's real footprint; a sum of RSS
+    would count the parent's copy-on-write tables once per worker."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -44,28 +46,36 @@ def tree_rss_kb(pid: int) -> int:
             with open(f"/proc/{entry}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry))  # fields[1] is the parent pid
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
         except (OSError, IndexError, ValueError):
             continue  # the process ended while we looked
-    total, stack = 0, [pid]
+    pss_total, rss_max, stack = 0, 0, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
         stack.extend(children.get(p, []))
-    return total
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss_max = max(rss_max, int(line.split()[1]))
+                    elif line.startswith("Pss:"):
+                        pss_total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return pss_total, rss_max
 
 
 def timed(cmd: list[str], cwd: Path | None = None, sample_memory: bool = False) -> dict[str, float]:
-    """Run cmd; return wall seconds, child CPU seconds and (if asked) peak tree RSS in MB; raise on failure."""
+    """Run cmd; return wall and child CPU seconds and, if asked, peak tree PSS and largest RSS in MB."""
     before = os.times()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     if sample_memory:
         def sample() -> None:
             while proc.poll() is None:
-                peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-                time.sleep(0.05)
+                pss, rss = tree_memory_kb(proc.pid)
+                peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+                time.sleep(0.1)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
     _, err = proc.communicate()
@@ -74,7 +84,9 @@ def timed(cmd: list[str], cwd: Path | None = None, sample_memory: bool = False) 
     if proc.returncode not in (0, 1):  # 1 is a policy result for `check`, not a failure
         raise RuntimeError(f"{' '.join(cmd[:3])} ... exited {proc.returncode}: {err.decode(errors='replace')[-800:]}")
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return {"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 1024}
+    if sample_memory:
+        sampler.join()
+    return {"wall": wall, "cpu": cpu, "pss_mb": peak[0] / 1024, "rss_mb": peak[1] / 1024}
 
 
 def portcheck_scan_cmd(portcheck: str, root: Path, out: Path, jobs: int | None, cache_dir: Path | None) -> list[str]:
@@ -143,8 +155,9 @@ def cmd_synthetic(args: argparse.Namespace) -> int:
         print(f"generated {stats['files']} files, {stats['bytes'] / 1e6:.0f} MB in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
     out = Path(tempfile.mkdtemp(prefix="bench-synth-")) / "r.json"
-    print("| tree | files | MB | wall s | files/s | MB/s | CPU s | cores busy | peak RSS MB (all processes) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| tree | files | MB | wall s | files/s | MB/s | CPU s | cores busy | peak PSS MB (all processes) "
+          "| peak RSS MB (largest process) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for sub, label in (("s30/s10", "10 %"), ("s30", "30 %"), (".", "100 %")):
         target = root / sub
         n, b = tree_size(target)
@@ -152,9 +165,10 @@ def cmd_synthetic(args: argparse.Namespace) -> int:
                 for _ in range(args.runs)]
         wall = statistics.median(r["wall"] for r in runs)
         cpu = statistics.median(r["cpu"] for r in runs)
-        peak = max(r["peak_mb"] for r in runs)
+        pss = max(r["pss_mb"] for r in runs)
+        rss = max(r["rss_mb"] for r in runs)
         print(f"| {label} | {n} | {b / 1e6:.0f} | {wall:.1f} | {n / wall:.0f} | {b / 1e6 / wall:.1f} | {cpu:.1f} | "
-              f"{cpu / wall:.2f} | {peak:.0f} |", flush=True)
+              f"{cpu / wall:.2f} | {pss:.0f} | {rss:.0f} |", flush=True)
     shutil.rmtree(out.parent, ignore_errors=True)
     if not args.keep and args.generated_here:
         shutil.rmtree(root, ignore_errors=True)

@@ -15,6 +15,7 @@ from tests.annotations import diff, expected, found
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ddp_cuda_demo"
+_TABLES: list[Tables] = []  # hypothesis cannot take a function-scoped fixture; load the tables once
 BUILD_SCANNERS = ("cmake", "setup", "requirements", "pyproject")
 FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.is_file())
 
@@ -70,12 +71,14 @@ def test_cmake_fields(tables: Tables) -> None:
     assert flags.detail == "--expt-relaxed-constexpr -Xcompiler=-fPIC"
     assert (flags.column, flags.family) == (43, "build.setup")
     assert _one(uses, 25, "CMAKE_CUDA_FLAGS").column == 5
-    fake = _one(uses, 42, "CUDA::not_a_real_target")
+    fake = _one(uses, 39, "CUDA::not_a_real_target")
     assert (fake.confidence, fake.family, fake.column) == ("textual", "build.cmake", 3)
     assert _one(uses, 27, "CMAKE_CUDA_SOMETHING_NEW").confidence == "textual"
     assert _one(uses, 36, "CUDA::cublas").column == 54
-    genex = _one(uses, 46, "nvcc-flags")
+    genex = _one(uses, 43, "nvcc-flags")
     assert (genex.column, genex.detail) == (30, "--use_fast_math -Xptxas=-v")
+    quoted_genex = _one(uses, 46, "nvcc-flags")
+    assert (quoted_genex.column, quoted_genex.detail) == (69, "-lineinfo --expt-extended-lambda")
     assert [u.line for u in uses] == sorted(u.line for u in uses)
 
 
@@ -96,12 +99,12 @@ def test_setup_fields(tables: Tables) -> None:
     assert (arch.column, arch.end_column, arch.detail) == (23, 45, "TORCH_CUDA_ARCH_LIST")
     assert _one(uses, 14, "nvcc-flags").detail == "--use_fast_math -U__CUDA_NO_HALF_OPERATORS__ --expt-relaxed-constexpr"
     assert _one(uses, 19, "nvcc-flags").detail == "-gencode arch=compute_{},code=sm_{}"
-    assert _one(uses, 22, "nvcc-flags").column == 33
+    assert _one(uses, 22, "nvcc-flags").column == 28
     srcs = _one(uses, 31, "cuda-sources")
-    assert (srcs.column, srcs.detail) == (47, "csrc/softmax.cu, csrc/layernorm.cu")
+    assert (srcs.column, srcs.detail) == (43, "csrc/softmax.cu, csrc/layernorm.cu")
     assert _one(uses, 32, "nvcc-flags").detail == "-O3 -Xptxas=-v"
     kw = _one(uses, 37, "nvcc-flags")
-    assert (kw.column, kw.end_column) == (46, 50)
+    assert (kw.column, kw.end_column) == (50, 54)
 
 
 def test_requirements_fields(tables: Tables) -> None:
@@ -115,7 +118,7 @@ def test_requirements_fields(tables: Tables) -> None:
     assert (nv.detail, nv.column, nv.end_column) == ("nvidia-cublas-cu12", 1, 19)
     assert _one(uses, 31, "pip:apex").column == 40  # the #egg= name
     wheel = _one(uses, 33, "pip:flash-attn")
-    assert (wheel.column, wheel.detail) == (87, "flash-attn")
+    assert (wheel.column, wheel.detail) == (71, "flash-attn")
     assert _one(uses, 34, "pip:torchvision+cuXXX").detail == "torchvision cu121"
 
 
@@ -123,10 +126,12 @@ def test_pyproject_fields(tables: Tables) -> None:
     uses, _ = _scan(FIXTURES / "pyproject.toml", tables)
     assert {(u.language, u.kind) for u in uses} == {("toml", "dependency")}
     assert _one(uses, 14, "pip:flash-attn").column == 4  # inside the quotes
-    assert _one(uses, 28, "pip:torch+cuXXX").detail == "torch cu121"
-    assert _one(uses, 29, "pip:mamba-ssm").column == 2
-    assert _one(uses, 35, "pip:apex").column == 27
-    assert _one(uses, 40, "pip:torch+cuXXX").detail == "index https://download.pytorch.org/whl/cu121"
+    assert _one(uses, 28, "pip:xformers").column == 1  # a Poetry key
+    assert _one(uses, 29, "pip:torch+cuXXX").detail == "torch cu121"
+    assert _one(uses, 30, "pip:mamba-ssm").column == 2  # inside the quoted key
+    assert _one(uses, 35, "pip:apex").column == 27  # the last part of a table header
+    index = _one(uses, 40, "pip:torch+cuXXX")
+    assert (index.column, index.detail) == (8, "index https://download.pytorch.org/whl/cu121")
 
 
 def test_requirement_continuation_lines(tables: Tables) -> None:
@@ -175,9 +180,22 @@ def test_partial_setup_pyproject_requirements(tables: Tables) -> None:
 
 def test_bom_and_crlf(tables: Tables) -> None:
     out = scan_setup("setup.py", '\ufeffargs = {"nvcc": ["-O3"]}\r\n', tables)
-    assert [(u.line, u.column, u.source) for u in out.uses] == [(1, 9, ' args = {"nvcc": ["-O3"]}')]
+    assert [(u.line, u.column, u.source) for u in out.uses] == [(1, 10, '\ufeffargs = {"nvcc": ["-O3"]}')]
+    out = scan_requirements("requirements.txt", "\ufeffxformers\r\n", tables)
+    assert ([(u.line, u.column) for u in out.uses], out.partial) == ([(1, 2)], "")
+    out = scan_pyproject("pyproject.toml", '\ufeff[project]\ndependencies = ["triton"]\n', tables)
+    assert ([(u.line, u.column) for u in out.uses], out.partial) == ([(2, 18)], "")
     out = scan_cmake("CMakeLists.txt", "project(p LANGUAGES CUDA)\r\n", tables)
     assert [(u.line, u.column, u.source) for u in out.uses] == [(1, 21, "project(p LANGUAGES CUDA)")]
+
+
+def test_generated_one_line_file_keeps_sources_small(tables: Tables) -> None:
+    text = "target_link_libraries(x " + "CUDA::cudart " * 2000 + "CUDA::cublas)\n"
+    out = scan_cmake("CMakeLists.txt", text, tables)
+    assert [(u.line, u.column, u.symbol) for u in out.uses] == [(1, 25, "CUDA::cudart"), (1, 26025, "CUDA::cublas")]
+    line = text.rstrip("\n")
+    assert out.uses[0].source == line[:1000] + "…"
+    assert out.uses[1].source == "…" + line[26024 - 200:26024 - 200 + 1000] + "…"
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.relative_to(FIXTURES).as_posix())
@@ -194,7 +212,22 @@ def test_truncated_fixtures_never_raise(path: Path, tables: Tables) -> None:
 @given(st.text(alphabet=st.sampled_from(list('abCUDA:;#[]=()"\'\\{}$<>-_. \n\t@+/,*') + ["\x00", "é"]),
                max_size=200))
 def test_random_input_never_raises(text: str) -> None:
-    tables = load_tables()
+    tables = _TABLES[0] if _TABLES else _TABLES.append(load_tables()) or _TABLES[0]
     for scanner in (scan_cmake, scan_setup, scan_requirements, scan_pyproject):
         out = scanner("f", text, tables)
         assert isinstance(out.partial, str)
+
+
+def test_bundled_example_build_files(tables: Tables) -> None:
+    """The README's first command scans examples/ddp_cuda_demo: its build ties are pinned here exactly."""
+    got = {name: [(u.line, u.column, u.symbol) for u in _scan(EXAMPLE / name, tables, EXAMPLE)[0]]
+           for name in ("CMakeLists.txt", "setup.py", "requirements.txt")}
+    assert got["CMakeLists.txt"] == [
+        (3, 37, "cmake:CUDA-language"), (6, 5, "CMAKE_CUDA_STANDARD"), (7, 16, "CMAKE_CUDA_ARCHITECTURES"),
+        (8, 7, "CMAKE_CUDA_ARCHITECTURES"), (11, 14, "cmake:find_package(CUDAToolkit)"),
+        (23, 59, "cmake:CUDA_SEPARABLE_COMPILATION"), (26, 31, "nvcc-flags"), (29, 62, "CUDA::cudart"),
+        (29, 75, "CUDA::cublas")]
+    assert got["setup.py"] == [(8, 23, "nvcc-flags"), (12, 5, "nvcc-flags"), (17, 26, "nvcc-flags"),
+                               (26, 43, "cuda-sources"), (27, 63, "nvcc-flags")]
+    assert got["requirements.txt"] == [(2, 19, "pip:torch+cuXXX"), (5, 1, "pip:triton"), (6, 1, "pip:flash-attn"),
+                                       (7, 1, "pip:nvidia-*-cu12")]

@@ -56,8 +56,9 @@ def test_check_inline_ptx_names_the_asm_line(work, cache):
     res = _check(["inline_ptx.cu"], work, cache)
     assert res.returncode == 1
     assert ASM_LINE in res.stdout.splitlines()
+    # and the SIMT thread model, which the SIMD backends (CANN, NeuWare) do not have
     assert [line.split(" ", 1)[0] for line in res.stdout.splitlines()] == [
-        "inline_ptx.cu:2:1:", "inline_ptx.cu:4:5:"]  # the SIMT kernel (no SIMT on CANN/NeuWare) and the PTX
+        "inline_ptx.cu:4:5:", "inline_ptx.cu:5:22:", "inline_ptx.cu:5:35:"]
 
 
 def test_check_passes_renames_clean_and_suppressed_files(work, cache):
@@ -128,7 +129,12 @@ def git_env(tmp_path_factory) -> dict[str, str]:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     home = tmp_path_factory.mktemp("pre-commit-home")
+    # pip keeps its usual wheel cache (the hook environment is built once per session, much faster warm);
+    # portcheck's own cache goes to the temporary XDG_CACHE_HOME.
+    pip_cache = os.environ.get("PIP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "pip")
     return {**os.environ, "PRE_COMMIT_HOME": str(home / "pre-commit"), "XDG_CACHE_HOME": str(home / "cache"),
+            "PIP_CACHE_DIR": pip_cache,
             "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t",
             "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
             "NO_COLOR": "1", "TERM": "dumb"}

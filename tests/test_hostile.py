@@ -45,7 +45,7 @@ def hostile_tree(root: Path, big_mb: int = 50) -> None:
     _write(root, {
         "bad/binary.cu": b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8,
         "bad/invalid_utf8.py": b"import torch\n# \xff\xfe\xfd broken \xc3\x28\ntorch.cuda.synchronize()\n",
-        "bad/utf16.py": "\ufeffimport torch\ntorch.cuda.synchronize()\n".encode("utf-16"),
+        "bad/utf16.py": "import torch\ntorch.cuda.synchronize()\n".encode("utf-16"),
         "bad/gbk.cu": "// 中文注释：分配显存\nvoid f(void** p) { cudaMalloc(p, 4); }\n".encode("gbk"),
         "bad/deep.py": deep,
         "bad/deep.cu": "int x = " + "(" * 10000 + "1" + ")" * 10000 + ";\n",

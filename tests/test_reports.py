@@ -278,16 +278,30 @@ def test_every_format_renders_a_document_without_backends():
 
 
 # ------------------------------------------------------------------------------------------------ hostile fixture
-def test_hostile_fixture_lines_become_findings_and_stay_inert():
-    pytest.importorskip("portcheck.scanners.python")
-    doc = scan_document(HOSTILE)
-    got = {(f["path"], f["line"]) for f in doc["findings"]}
-    assert {("hostile.py", 4), ("hostile.py", 5), ("hostile.py", 7), ("hostile.cu", 6), ("hostile.cu", 8),
-            ("hostile.cu", 9)} <= got
+def _assert_inert(doc):
     page = html.render(doc, strict=True)
     assert page.count("<script") == 2 and "<img" not in page
     rows = list(csv.reader(io.StringIO(csv_report.render(doc))))
-    bad = [cell for row in rows[1:] for cell in row if isinstance(cell, str) and cell[:1] in "=+-@\t\r"]
-    assert bad == []
+    assert [c for row in rows[1:] for c in row if c.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
     md = markdown.render(doc)
     assert "<img" not in md and "<script" not in md
+    json.loads(sarif.render(doc))
+
+
+def test_hostile_cuda_lines_become_findings_and_stay_inert():
+    doc = scan_document(HOSTILE)
+    got = [(f["line"], f["symbol"]) for f in doc["findings"] if f["path"] == "hostile.cu"]
+    assert got == [(2, "cuda_runtime.h"), (6, "cudaDeviceSynchronize"), (8, "cudaMalloc"), (9, "cudaFree")]
+    rows = [r for r in csv.DictReader(io.StringIO(csv_report.render(doc))) if r["path"] == "hostile.cu"]
+    assert {r["source"] for r in rows if r["line"] == "8"} == \
+        {"'=cmd|' /C calc'!=A0 + cudaMalloc((void**)&p, 4); // | `backtick`"}
+    assert {r["source"] for r in rows if r["line"] == "9"} == {"'  @cudaFree(p);"}
+    _assert_inert(doc)
+
+
+def test_hostile_python_lines_become_findings_and_stay_inert():
+    pytest.importorskip("portcheck.scanners.python")
+    doc = scan_document(HOSTILE)
+    got = {(f["path"], f["line"]) for f in doc["findings"]}
+    assert {("hostile.py", 4), ("hostile.py", 5), ("hostile.py", 7)} <= got
+    _assert_inert(doc)

@@ -19,11 +19,16 @@ from . import ScanOutput
 # ----------------------------------------------------------------------------------------------- shared
 
 
+_MAX_SOURCE = 2000  # characters of a source line kept in full
+
+
 class _Text:
     """Offsets to 1-based (line, column) and line text, for one file."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.bom = text.startswith("\ufeff")
+        self._lines: dict[int, str] = {}
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def pos(self, off: int) -> tuple[int, int]:
@@ -31,9 +36,25 @@ class _Text:
         return i + 1, off - self.starts[i] + 1
 
     def line(self, n: int) -> str:
-        start = self.starts[n - 1]
-        end = self.text.find("\n", start)
-        return self.text[start:end if end >= 0 else len(self.text)].rstrip("\r")
+        line = self._lines.get(n)
+        if line is None:
+            start = self.starts[n - 1]
+            end = self.text.find("\n", start)
+            line = self._lines[n] = self.text[start:end if end >= 0 else len(self.text)].rstrip("\r")
+        return line
+
+    def source(self, n: int, col: int) -> str:
+        """The line as ApiUse.source; a huge (generated) line is cut to a window around the column."""
+        line = self.line(n)
+        if len(line) <= _MAX_SOURCE:
+            return line
+        start = max(col - 1 - 200, 0)  # every finding on a minified line must not carry the whole line
+        return ("…" if start else "") + line[start:start + _MAX_SOURCE // 2] + "…"
+
+
+def _blank_bom(text: str) -> str:
+    """A leading BOM read as a space: lexers skip it and every offset stays the same."""
+    return " " + text[1:] if text.startswith("\ufeff") else text
 
 
 @dataclass
@@ -53,7 +74,7 @@ def _uses(path: str, tx: _Text, hits: list[_Hit], tables: Tables, language: str,
         end_line, end_col = tx.pos(h.off + h.length)
         entry = tables.catalog.get(h.symbol)
         family = entry.family if entry is not None else default_family
-        out.append(ApiUse(path, line, col, end_line, end_col, language, kind, h.symbol, family, tx.line(line),
+        out.append(ApiUse(path, line, col, end_line, end_col, language, kind, h.symbol, family, tx.source(line, col),
                           "textual" if h.textual else "syntactic", h.detail))
     out.sort(key=lambda u: (u.line, u.column, u.symbol))
     return out
@@ -95,7 +116,9 @@ def _index(tables: Tables) -> _Index:
         alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
         ix.word_re = re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
     ix.pip_globs.sort(key=lambda t: -len(t[0]))
-    _index_cache[id(tables)] = (tables.catalog, ix)
+    if len(_index_cache) > 8:  # one Tables per process in practice; tests build a few
+        _index_cache.clear()
+    _index_cache[id(tables)] = (tables.catalog, ix)  # holding the catalog keeps its id from being reused
     return ix
 
 
@@ -138,9 +161,26 @@ def _flag_list(tokens: list[str]) -> bool:
     return True
 
 
+_GENEX_HEAD = re.compile(r"^(?:\$<(?:[^<>:]|\$<[^<>]*>)*:)+")
+
+
+def _tokens(s: str) -> list[tuple[int, str]]:
+    """(offset, token) split on blanks and `;`, each unwrapped from CMake generator expressions ($<cond:...>)."""
+    out = []
+    for m in re.finditer(r"[^\s;]+", s):
+        tok, off = m.group(), m.start()
+        head = _GENEX_HEAD.match(tok)
+        if head is not None:
+            tok, off = tok[head.end():], off + head.end()
+        tok = tok.rstrip(">") if tok.endswith(">") and "<" not in tok else tok
+        if tok:
+            out.append((off, tok))
+    return out
+
+
 def _flags_in(s: str) -> list[tuple[int, str]]:
     """(offset, token) of the nvcc options in a flag-list string; [] for prose."""
-    toks = [(m.start(), m.group()) for m in re.finditer(r"[^\s;]+", s)]
+    toks = _tokens(s)
     if not _flag_list([t for _, t in toks]):
         return []
     out, prev = [], ""
@@ -259,7 +299,6 @@ def _cmake_args(text: str, i: int, args: list[_Arg]) -> tuple[int, str]:
 _CMAKE_CUDA_VAR = re.compile(r"(?<!\w)CMAKE_CUDA_\w+")
 _CUDA_TARGET = re.compile(r"(?<!\w)(?<!::)CUDA::\w+")
 _VAR_REF = re.compile(r"\$\{(\w+)\}")
-_GENEX_HEAD = re.compile(r"^(?:\$<(?:[^<>:]|\$<[^<>]*>)*:)+")
 _PROJECT_VALUE_KEYS = frozenset({"VERSION", "DESCRIPTION", "HOMEPAGE_URL"})
 
 
@@ -268,7 +307,7 @@ def _elements(arg: _Arg) -> list[tuple[int, str]]:
     return [(arg.off + m.start(), m.group()) for m in re.finditer(r"[^;]+", arg.text)]
 
 
-def _cmake_hits(cmd: _Cmd, ix: _Index, catalog: dict) -> list[_Hit]:
+def _cmake_hits(cmd: _Cmd, ix: _Index, catalog: dict[str, object]) -> list[_Hit]:
     found: dict[str, _Hit] = {}  # one hit per symbol per command: a multi-line set() is one edit
 
     def add(sym: str, off: int, length: int, detail: str = "", textual: bool = False) -> None:
@@ -296,6 +335,7 @@ def _cmake_hits(cmd: _Cmd, ix: _Index, catalog: dict) -> list[_Hit]:
         if sym in catalog:
             add(sym, args[0].off, len(args[0].text))
     flags: list[tuple[int, str]] = []
+    prev = ""  # `-arch sm_80` spans two arguments
     for a in args:
         if a.kind == "u":
             if ix.word_re is not None:
@@ -304,16 +344,10 @@ def _cmake_hits(cmd: _Cmd, ix: _Index, catalog: dict) -> list[_Hit]:
             for rx in (_CMAKE_CUDA_VAR, _CUDA_TARGET):
                 for m in rx.finditer(a.text):
                     add(m.group(), a.off + m.start(), len(m.group()), textual=m.group() not in catalog)
-            prev = ""
-            for off, el in _elements(a):
-                head = _GENEX_HEAD.match(el)
-                core = el[head.end():] if head else el
-                core = core.rstrip(">") if head else core
-                start = off + (head.end() if head else 0)
-                for m in re.finditer(r"[^\s]+", core):
-                    if _nvcc_flag(m.group(), prev):
-                        flags.append((start + m.start(), m.group()))
-                    prev = m.group()
+            for off, tok in _tokens(a.text) if name != "message" else ():
+                if _nvcc_flag(tok, prev):
+                    flags.append((a.off + off, tok))
+                prev = tok
             continue
         # Quoted and bracket arguments are text: only whole list elements count, never words in prose.
         for off, el in _elements(a):
@@ -349,13 +383,14 @@ def scan_cmake(path: str, text: str, tables: Tables) -> ScanOutput:
 def _node_span(tx: _Text, node: ast.AST) -> tuple[int, int]:
     """File offset and length of an ast node (ast columns count UTF-8 bytes, ours count characters)."""
     line = tx.line(node.lineno)  # type: ignore[attr-defined]
-    raw = line.encode("utf-8", "surrogatepass")
+    shift = 1 if tx.bom and node.lineno == 1 else 0  # type: ignore[attr-defined]  # ast never sees the BOM
+    raw = line[shift:].encode("utf-8", "surrogatepass")
     start = len(raw[:node.col_offset].decode("utf-8", "replace"))  # type: ignore[attr-defined]
     if getattr(node, "end_lineno", None) == node.lineno:  # type: ignore[attr-defined]
         end = len(raw[:node.end_col_offset].decode("utf-8", "replace"))  # type: ignore[attr-defined]
     else:
-        end = len(line)
-    return tx.starts[node.lineno - 1] + start, max(end - start, 1)  # type: ignore[attr-defined]
+        end = len(line) - shift
+    return tx.starts[node.lineno - 1] + shift + start, max(end - start, 1)  # type: ignore[attr-defined]
 
 
 def _strings(node: ast.AST) -> list[str]:
@@ -420,10 +455,9 @@ def scan_setup(path: str, text: str, tables: Tables) -> ScanOutput:
 
     CUDAExtension / BuildExtension calls and imports are the Python scanner's; this adds what it cannot see.
     """
-    src = " " + text[1:] if text.startswith("\ufeff") else text
-    tx = _Text(src)
+    tx = _Text(text)
     try:
-        tree = ast.parse(src, filename=path)
+        tree = ast.parse(text[1:] if tx.bom else text, filename=path)
         hits = _setup_hits(tree, tx)
     except SyntaxError as exc:
         return ScanOutput([], [], f"setup.py does not parse (line {exc.lineno}): {exc.msg}")
@@ -525,7 +559,7 @@ def scan_requirements(path: str, text: str, tables: Tables) -> ScanOutput:
     ix = _index(tables)
     hits: list[_Hit] = []
     bad = ""
-    for s, offs in _logical_lines(text):
+    for s, offs in _logical_lines(_blank_bom(text)):
         comment = re.search(r"(?:^|\s)#", s)
         s = s[:comment.start()] if comment else s
         if not s.strip():
@@ -713,7 +747,7 @@ def _poetry_depth(path: tuple[str, ...]) -> int:
 def scan_pyproject(path: str, text: str, tables: Tables) -> ScanOutput:
     """Find CUDA-only wheels and CUDA wheel indexes in pyproject.toml (PEP 621, PEP 735, Poetry, tool indexes)."""
     ix = _index(tables)
-    lexer = _TomlLexer(text)
+    lexer = _TomlLexer(_blank_bom(text))
     stopped = lexer.run()
     partial = ""
     try:
@@ -722,24 +756,27 @@ def scan_pyproject(path: str, text: str, tables: Tables) -> ScanOutput:
         partial = f"TOML lexer stopped: {stopped}" if stopped else ""
     else:
         try:
-            tomllib.loads(text)
+            tomllib.loads(_blank_bom(text))
         except tomllib.TOMLDecodeError as exc:
             partial = f"invalid TOML: {exc}"
         except (RecursionError, MemoryError):
             partial = "invalid TOML: too deeply nested"
         else:
             partial = f"TOML lexer stopped: {stopped}" if stopped else ""
+    cuda_pins: dict[tuple[str, ...], str] = {}  # Poetry dependency key path -> cu121 of a +cu121 / whl/cu121 value
+    for item_path, value, _, kind in lexer.items:
+        depth = _poetry_depth(item_path)
+        if kind == "str" and depth and len(item_path) >= depth and (tag := _CU_TAG.search(value)):
+            cuda_pins.setdefault(item_path[:depth], re.search(r"cu[0-9]+", tag.group()).group())  # type: ignore[union-attr]
     hits: list[_Hit] = []
     for item_path, value, off, kind in lexer.items:
         depth = _poetry_depth(item_path)
         if kind == "str" and _requirement_list(item_path):
             h = _requirement_hit(ix, value, off)
         elif kind == "key" and depth and len(item_path) == depth and value != "python":
-            tags = [m.group() for p, v, _, k in lexer.items
-                    if p[:depth] == item_path and k == "str" and (m := re.search(r"cu\d{2,3}(?!\d)", v))
-                    and _CU_TAG.search(v)]
-            sym = _pip_symbol(ix, value, bool(tags))
-            detail = _normalise(value) + (f" {tags[0]}" if tags and sym and sym.endswith("+cuXXX") else "")
+            tag = cuda_pins.get(item_path, "")
+            sym = _pip_symbol(ix, value, bool(tag))
+            detail = _normalise(value) + (f" {tag}" if tag and sym and sym.endswith("+cuXXX") else "")
             h = _Hit(off, len(value), sym, detail) if sym else None
         elif (kind == "str" and item_path[:1] == ("tool",) and not depth and _CU_TAG.search(value)
               and re.match(r"https?://", value) and "pip:torch+cuXXX" in tables.catalog):
