@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "guard"
 _CLI = [sys.executable, "-c", "import sys; from portcheck.cli import main; sys.exit(main())"]
 
-MISSING_LINE = ("missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda) ties this code to CUDA "
+MISSING_LINE = ("missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda.nvml) ties this code to CUDA "
                 "[cann: missing; musa: missing; neuware: missing]")
-RENAME_LINE = ("rename_only.py:6:5: torch.cuda.synchronize (torch.cuda) ties this code to CUDA "
+RENAME_LINE = ("rename_only.py:6:5: torch.cuda.synchronize (torch.cuda.device) ties this code to CUDA "
                "[cann: rename → torch.npu.synchronize; musa: rename → torch.musa.synchronize; "
                "neuware: rename → torch.mlu.synchronize]")
 ASM_LINE = "inline_ptx.cu:4:5: asm (kernel.asm) ties this code to CUDA [cann: missing; musa: missing; neuware: missing]"
@@ -75,9 +75,9 @@ def test_fail_on_option_and_config_policy(work, cache):
     res = _check(["rename_only.py", "missing_call.py"], work, cache)
     assert res.returncode == 1
     assert res.stdout.splitlines() == [
-        "missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda) ties this code to CUDA "
+        "missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda.nvml) ties this code to CUDA "
         "[cann: missing; neuware: missing]",
-        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda) ties this code to CUDA "
+        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda.device) ties this code to CUDA "
         "[musa: rename → torch.musa.synchronize]"]
     assert "(fail-on all backends: missing; musa: rename)" in res.stderr
 
@@ -85,7 +85,7 @@ def test_fail_on_option_and_config_policy(work, cache):
 def test_backend_selection_narrows_the_verdicts(work, cache):
     res = _check(["--backend", "musa", "--fail-on", "rename", "rename_only.py"], work, cache)
     assert res.stdout.splitlines() == [
-        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda) ties this code to CUDA "
+        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda.device) ties this code to CUDA "
         "[musa: rename → torch.musa.synchronize]"]
 
 
@@ -236,7 +236,7 @@ def test_baselined_file_passes_until_a_new_tie_is_added(consumer, git_env):
     ok, out = _commit(consumer, git_env, {"legacy.py": grown}, "a new tie")
     assert not ok
     assert [ln for ln in out.splitlines() if ln.startswith("legacy.py:")] == [
-        "legacy.py:13:12: torch.cuda.list_gpu_processes (torch.cuda) ties this code to CUDA "
+        "legacy.py:13:12: torch.cuda.list_gpu_processes (torch.cuda.nvml) ties this code to CUDA "
         "[cann: missing; musa: missing; neuware: missing]"]
 
 

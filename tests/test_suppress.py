@@ -134,11 +134,11 @@ def test_suppressed_findings_are_listed_separately_in_the_json_report(tree, tmp_
 
 
 def test_per_file_ignores_are_listed_with_their_reason(tree, tmp_path_factory):
-    (tree / "pyproject.toml").write_text('[tool.portcheck.per-file-ignores]\n"*.cu" = ["cuda-runtime"]\n')
+    (tree / "pyproject.toml").write_text('[tool.portcheck.per-file-ignores]\n"*.cu" = ["cuda-runtime.memory"]\n')
     res = _run(["scan", ".", "--format", "json", "--output", "-", "-q"], tree, tmp_path_factory.mktemp("cache"))
     doc = json.loads(res.stdout)
     assert [(f["path"], f["line"], f["symbol"]) for f in doc["findings"] if f["path"].endswith(".cu")] == [
-        ("suppress_cases.cu", 1, "cuda_runtime.h")]  # the header belongs to no cuda-runtime family
+        ("suppress_cases.cu", 1, "cuda_runtime.h")]  # family cuda-runtime: the parent, not covered by its child
     by_reason = sorted((s["line"], s["symbol"], s["reason"]) for s in doc["suppressed"] if s["path"].endswith(".cu"))
     assert by_reason == [
         (4, "cudaMalloc", "legacy path"),

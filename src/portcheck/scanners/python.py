@@ -1,6 +1,7 @@
 """Python scanner: libcst parse, hand-tracked imports and aliases, CUDA ties reported at their use site."""
 from __future__ import annotations
 
+import ast
 import re
 from typing import Iterator
 
@@ -26,6 +27,7 @@ class _Walker:
         self.op_gaps = tables.op_gap_apis
         self.hits: list[tuple] = []  # node, symbol, kind, confidence, detail, family
         self.skip: set[int] = set()
+        self.called: set[int] = set()  # ids of nodes that are the callee of a Call
 
     # ------------------------------------------------------------------------------------------ resolving
     def resolve(self, node: cst.BaseExpression) -> str | None:
@@ -41,14 +43,19 @@ class _Walker:
         parts.append(head)
         return ".".join(reversed(parts))
 
+    def _in_package(self, qual: str) -> bool:
+        parts = qual.split(".")
+        return any(".".join(parts[:i]) in self.roots for i in range(1, min(len(parts), 4) + 1))
+
     def _is_tie(self, qual: str) -> str | None:
         """The symbol to report for a resolved dotted name, or None when it is not a CUDA tie."""
         if is_cuda_python(qual):
             return canonical(qual, self.tables)
-        root = qual.split(".")[0]
-        if qual in self.op_gaps:
+        entry = self.tables.catalog.get(qual)
+        if entry is not None and entry.kind not in ("device-string", "backend-string", "method", "env-var") and \
+                self.tables.families[entry.family].language == "python":
             return qual
-        if root in self.roots or ".".join(qual.split(".")[:2]) in self.roots:
+        if qual in self.op_gaps or self._in_package(qual):
             return qual
         return None
 
@@ -112,7 +119,7 @@ class _Walker:
         if isinstance(n, cst.Decorator):
             target = n.decorator.func if isinstance(n.decorator, cst.Call) else n.decorator
             qual = self.resolve(target)
-            if qual and qual.split(".")[0] in self.roots:
+            if qual and self._in_package(qual):
                 self.add(n.decorator, qual, "decorator")
                 if isinstance(n.decorator, cst.Call):
                     self.skip.add(id(n.decorator.func))
@@ -134,19 +141,14 @@ class _Walker:
 
     def _import_symbol(self, mod: str) -> str | None:
         """Imports are reported for CUDA-only packages; torch.cuda imports are reported where they are used."""
-        parts = mod.split(".")
-        if parts[0] in self.roots or ".".join(parts[:2]) in self.roots:
-            return mod
-        if mod in self.op_gaps:
-            return mod
-        return None
+        return mod if self._in_package(mod) else None
 
     def _chain(self, n: cst.Attribute | cst.Name) -> bool:
         qual = self.resolve(n)
         if qual is not None:
             sym = self._is_tie(qual)
             if sym is not None:
-                kind = "attribute" if isinstance(n, cst.Attribute) else "identifier"
+                kind = "call" if id(n) in self.called else "attribute" if isinstance(n, cst.Attribute) else "identifier"
                 self.add(n, sym, kind, detail=_via(n, qual))
                 return False
             if isinstance(n, cst.Attribute):
@@ -158,6 +160,7 @@ class _Walker:
 
     def _call(self, n: cst.Call) -> None:
         func = n.func
+        self.called.add(id(func))
         qual = self.resolve(func)
         if isinstance(func, cst.Attribute) and func.attr.value == "cuda" and (
                 qual is None or not qual.startswith("torch")):
@@ -277,6 +280,30 @@ def _via(node: cst.CSTNode, qual: str) -> str:
     return "" if code == qual else f"via {code}"
 
 
+MAX_DEPTH = 200  # libcst's native parser can overflow the C stack on deeper trees; real code stays under 60
+
+
+def _precheck(text: str) -> str:
+    """Reject, with a reason, what the CST parser must not see: invalid Python 3 and pathological nesting.
+
+    The stdlib parser (C, several times faster than libcst) raises cleanly where libcst could crash the process.
+    """
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        return f"syntax error at line {exc.lineno}: {exc.msg}; not scanned (Python 2 or invalid code)"
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return f"cannot parse ({type(exc).__name__}: nesting too deep or invalid source); not scanned"
+    stack = [(tree, 1)]
+    children = ast.iter_child_nodes
+    while stack:
+        node, d = stack.pop()
+        if d > MAX_DEPTH:
+            return f"syntax tree deeper than {MAX_DEPTH} levels; not scanned"
+        stack.extend((c, d + 1) for c in children(node))
+    return ""
+
+
 def _lines(text: str) -> list[str]:
     return text.splitlines() or [""]
 
@@ -285,6 +312,10 @@ def scan_python(path: str, text: str, tables) -> ScanOutput:
     """Find CUDA ties in one Python file."""
     out = ScanOutput()
     if not TRIGGER.search(text):
+        return out
+    problem = _precheck(text)
+    if problem:
+        out.partial = problem
         return out
     try:
         module = cst.parse_module(text)
