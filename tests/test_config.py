@@ -42,8 +42,10 @@ CONFIG_ERRORS = [
      "fail-on, include, jobs, mappings, max-file-size, per-file-ignores, respect-gitignore)"),
     ('[tool.portcheck]\njobs = "2"\n', "key 'jobs' must be a whole number, not a string"),
     ('[tool.portcheck]\nrespect-gitignore = 1\n', "key 'respect-gitignore' must be true or false, not an integer"),
-    ('[tool.portcheck]\nmax-file-size = true\n', "key 'max-file-size' must be a whole number of megabytes, not a boolean"),
-    ('[tool.portcheck]\nexclude = "build/"\n', "key 'exclude' must be a list of gitignore-style patterns, not a string"),
+    ('[tool.portcheck]\nmax-file-size = true\n',
+     "key 'max-file-size' must be a whole number of megabytes, not a boolean"),
+    ('[tool.portcheck]\nexclude = "build/"\n',
+     "key 'exclude' must be a list of gitignore-style patterns, not a string"),
     ('[tool.portcheck]\nbackends = ["cann", 3]\n', "key 'backends': item 2 must be a backend id, not an integer"),
     ('[tool.portcheck]\nfail-on = "missing"\n',
      "key 'fail-on' must be a list of statuses, or a table of backend = [statuses], not a string"),
@@ -62,7 +64,8 @@ CONFIG_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("text, message", CONFIG_ERRORS, ids=[m.split("'")[1] if "'" in m else m for _, m in CONFIG_ERRORS])
+@pytest.mark.parametrize("text, message", CONFIG_ERRORS,
+                         ids=[m.split("'")[1] if "'" in m else m for _, m in CONFIG_ERRORS])
 def test_config_error_is_one_line_naming_file_and_key(tmp_path, cache, text, message):
     root = _repo(tmp_path, pyproject=text)
     res = _run(["check", "a.py"], root, cache)
@@ -74,7 +77,8 @@ def test_broken_toml_names_file_and_line(tmp_path, cache):
     root = _repo(tmp_path, pyproject='[project]\nname = "x"\n\n[tool.portcheck]\nfail-on = missing\njobs = 1\n')
     res = _run(["check", "a.py"], root, cache)
     assert (res.returncode, res.stdout) == (2, "")
-    assert res.stderr == f"portcheck: error: {root / 'pyproject.toml'}: invalid TOML: Invalid value (at line 5, column 11)\n"
+    assert res.stderr == (f"portcheck: error: {root / 'pyproject.toml'}: "
+                          "invalid TOML: Invalid value (at line 5, column 11)\n")
 
 
 def test_unknown_backend_in_config_names_the_key(tmp_path, cache):

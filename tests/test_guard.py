@@ -82,6 +82,25 @@ def test_fail_on_option_and_config_policy(work, cache):
     assert "(fail-on all backends: missing; musa: rename)" in res.stderr
 
 
+def test_team_tables_from_config_override_the_built_in_verdict(work, cache):
+    team = work / "tools" / "portcheck-tables" / "cann"
+    team.mkdir(parents=True)
+    (team / "backend.yaml").write_text("id: cann\nname: Huawei Ascend CANN\n")
+    (team / "ours.yaml").write_text(
+        "entries:\n"
+        "  - symbol: torch.cuda.list_gpu_processes\n"
+        "    status: adapt\n"
+        "    target: ourlib.npu_processes\n"
+        "    note: our own wrapper over npu-smi\n"
+        "    ref: internal wiki page 42\n")
+    (work / "portcheck.toml").write_text('mappings = ["tools/portcheck-tables"]\n')
+    res = _check(["missing_call.py"], work, cache)
+    assert res.stdout.splitlines() == [MISSING_LINE.replace("cann: missing; ", "")]
+    res = _check(["--fail-on", "adapt", "missing_call.py"], work, cache)
+    assert res.stdout.splitlines() == [MISSING_LINE.replace(
+        "[cann: missing; musa: missing; neuware: missing]", "[cann: adapt → ourlib.npu_processes]")]
+
+
 def test_backend_selection_narrows_the_verdicts(work, cache):
     res = _check(["--backend", "musa", "--fail-on", "rename", "rename_only.py"], work, cache)
     assert res.stdout.splitlines() == [

@@ -93,6 +93,9 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0) -> FileRepo
                           skipped=SkippedFile(src.path, f"cannot read: {exc.strerror or exc}"))
     size = len(data)
     bom = data[:4].startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
+    if not bom and b"\x00" in data[:8192]:
+        return FileReport(src.path, src.language, 0, size,
+                          skipped=SkippedFile(src.path, "binary file (NUL bytes) with a source extension"))
     wanted = [s for s in src.scanners if bom or PREFILTERS.get(s) is None or PREFILTERS[s].search(data)]
     lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
     if not wanted:

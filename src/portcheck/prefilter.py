@@ -8,7 +8,8 @@ import re
 PREFILTERS: dict[str, re.Pattern[bytes]] = {
     "python": re.compile(
         rb"cuda|CUDA|nccl|NCCL|cudnn|torch|flash_attn|xformers|apex|bitsandbytes|triton|cupy|pycuda|numba|deepspeed"
-        rb"|cpp_extension|transformer_engine|deep_gemm|pynvml|nvidia|environ|getenv|nvtx|CUBLAS|CUDNN|PYTORCH_"),
+        rb"|cpp_extension|transformer_engine|deep_gemm|pynvml|nvidia|environ|getenv|nvtx|CUBLAS|CUDNN|PYTORCH_"
+        rb"|mamba_ssm|causal_conv1d|flashinfer"),
     "cuda": re.compile(
         rb"cu|CU|nccl|NCCL|nvtx|NVTX|nvrtc|NVRTC|npp|NPP|nvjpeg|NVJPEG|__|<<<|warpSize|threadIdx|blockIdx|blockDim"
         rb"|gridDim|atomic|asm|wmma|mma|thrust|cutlass|cute|half|bfloat16|fp8|tex[123]D|surf[123]D|C10_|AT_|at::k"
