@@ -21,7 +21,7 @@ from pathlib import Path
 
 MIX = [("py", 0.40), ("cu", 0.08), ("cuh", 0.03), ("cpp", 0.10), ("h", 0.08), ("hpp", 0.04),
        ("md", 0.07), ("yaml", 0.05), ("json", 0.05), ("csv", 0.04), ("txt", 0.03), ("bin", 0.03)]
-CUDA_SHARE = {"py": 0.3, "cu": 1.0, "cuh": 0.9, "cpp": 0.35, "h": 0.25, "hpp": 0.25}
+CUDA_SHARE = {"py": 0.15, "cu": 1.0, "cuh": 0.9, "cpp": 0.2, "h": 0.15, "hpp": 0.15}
 LAYERS = [("", 0.70), ("s30", 0.20), ("s30/s10", 0.10)]
 
 
@@ -68,14 +68,14 @@ def _file_text(rng: random.Random, ext: str, size: int) -> bytes:
     parts: list[str] = []
     if ext == "py":
         parts.append("import os\nimport torch\n\n" if cuda else "import os\nimport json\n\n")
-        gen = lambda: _py_block(rng, cuda and rng.random() < 0.3)
+        gen = lambda: _py_block(rng, cuda and rng.random() < 0.1)
     elif ext in ("cu", "cuh", "cpp", "h", "hpp"):
         if cuda:
             parts.append("#include <cuda_runtime.h>\n#include <vector>\n\n")
         else:
             parts.append("#include <vector>\n#include <string>\n\n")
         kernels = ext in ("cu", "cuh")
-        gen = lambda: _cpp_block(rng, cuda and rng.random() < 0.3, kernels and rng.random() < 0.2)
+        gen = lambda: _cpp_block(rng, cuda and rng.random() < 0.15, cuda and kernels and rng.random() < 0.08)
     elif ext == "bin":
         return rng.randbytes(size)
     elif ext == "csv":

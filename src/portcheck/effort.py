@@ -93,6 +93,7 @@ def estimate_effort(findings: Iterable[Finding], kernels: Iterable[KernelInfo], 
         recipe = w["kernels"][recipe_name]
         rewrite = recipe_name == "simd"
         items: list[dict[str, Any]] = []
+        kernel_files = {k.path for k in kernels}
         file_hours: dict[str, float] = defaultdict(float)
         ties = renames = 0
         status_counts = {s: 0 for s in ("rename", "adapt", "partial", "missing", "unknown")}
@@ -120,17 +121,18 @@ def estimate_effort(findings: Iterable[Finding], kernels: Iterable[KernelInfo], 
                 deps["build.requirements"].add(f.use.symbol)
             if fam in w["fixed"]["build"] or top in w["fixed"]["build"]:
                 build_triggers.add(fam if fam in w["fixed"]["build"] else top)
-            if rewrite and f.use.in_kernel:
-                continue  # priced by the kernel rewrite below
+            if rewrite and (f.use.in_kernel or (cat == "custom-kernels" and f.use.path in kernel_files)):
+                continue  # priced by the kernel rewrite below (kernel bodies and the device helpers beside them)
             uses_by[(cat, v.status)] += 1
             symbols_by[(cat, v.status)].add(f.use.symbol)
             file_hours[f.use.path] += w["edit_minutes"][v.status] / 60.0
         for (cat, status), n in sorted(uses_by.items()):
             rng = tuple(w["range"]["unknown"] if status == "unknown" else w["range"].get(cat, w["range"]["default"]))
             nsym = len(symbols_by[(cat, status)])
-            lw = w["learn_hours"][status]
-            items.append(_item(cat, f"learn and decide: distinct {status} symbols", nsym, lw, "h/symbol",
-                               nsym * lw, rng, status="learn-" + status))
+            if cat != "cuda-only-deps":  # learning a package's replacement is priced by its dependency item
+                lw = w["learn_hours"][status]
+                items.append(_item(cat, f"learn and decide: distinct {status} symbols", nsym, lw, "h/symbol",
+                                   nsym * lw, rng, status="learn-" + status, symbols=sorted(symbols_by[(cat, status)])))
             ew = w["edit_minutes"][status]
             items.append(_item(cat, f"edit {status} uses", n, ew, "min/use", n * ew / 60.0, rng,
                                mechanical=status == "rename", status=status))

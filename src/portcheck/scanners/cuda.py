@@ -7,13 +7,16 @@ are CUDA names (plus a few namespace heads) are then located with bytes.find.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
 from ..model import KERNEL_FEATURES, ApiUse, KernelInfo
 from . import ScanOutput
-from .cuda_kernels import Body, UseView, device_names, find_function, fixed_width_names, kernel_features
+from .cuda_kernels import (Body, UseView, _count_calls, device_names, find_function, fixed_width_names,
+                           kernel_features)
 from .cuda_names import (CG_BARE, CONTEXT_WORDS, HEADS, WMMA_BARE, Name, api_kind, classify, classify_include,
                          expand_alias, namespace_family)
 from .cuda_text import MACRO_LEXEMES, WORD_TABLE, Ranges, blanked, chain_bounds, next_char, occurrences, prev_text
@@ -100,6 +103,7 @@ class _Scan:
         self.kernels: list[Body] = []
         self.tree_kernels: dict[int, Body] = {}  # offset of the __global__ token -> body
         self.device_fns: dict[int, str] = {}  # offset of the __device__ token -> function name
+        self.device_bodies: dict[str, tuple[int, int]] = {}  # __device__ function name -> byte span
         self.device_spans: list[tuple[int, int]] = []  # bodies of kernels and __device__ functions
         self.device_code: Ranges | None = None
         self.macros = self.textual = Ranges([])
@@ -132,6 +136,7 @@ class _Scan:
         for node in caps.get("devfn", ()):
             self.device_fns[_child_token(node, "__device__")] = _function_name(node)
             self.device_spans.append((node.start_byte, node.end_byte))
+            self.device_bodies.setdefault(_function_name(node), (node.start_byte, node.end_byte))
         for n in includes:
             self._include(n)
         if b"namespace" in clean:
@@ -257,6 +262,7 @@ class _Scan:
                     self.device_spans.append((body.start, body.end))
                     if not is_kernel:
                         self.device_fns[pos] = body.name
+                        self.device_bodies.setdefault(body.name, (body.start, body.end))
                     elif not any(k.start <= pos < k.end for k in self.kernels):
                         self.kernels.append(body)
             sym = word.decode()
@@ -360,14 +366,44 @@ class _Scan:
         warp_rx, mask_rx = fixed_width_names(clean)
         dev_names = device_names(self.device_fns.values())
         first, counted = 1, 0  # kernels are sorted by start: count newlines incrementally
+        helper = self._device_features(warp_rx, mask_rx)
         for i, k in enumerate(kernels):
             counts = kernel_features(clean, data, k.start, k.end, per_kernel.get(i, ()), warp_rx, mask_rx, dev_names)
+            self._add_callees(counts, k.start, k.end, helper)
             first += data.count(b"\n", counted, k.start)
             counted = k.start
             last_line = first + data.count(b"\n", k.start, max(k.start, k.end - 1))
             feats = tuple(sorted(f for f in counts if f in _FEATURES))
             self.out.kernels.append(KernelInfo(self.path, k.name, first, last_line, last_line - first + 1, feats,
                                                tuple((f, counts[f]) for f in feats)))
+
+
+    def _device_features(self, warp_rx, mask_rx) -> dict[str, tuple[Counter, set[str]]]:
+        """Features of each __device__ helper and the helpers it calls (a kernel inherits what it calls)."""
+        out: dict[str, tuple[Counter, set[str]]] = {}
+        names = {n.rpartition("::")[2]: n for n in self.device_bodies}
+        for name, (start, end) in self.device_bodies.items():
+            uses = [UseView(s, sym, fam, kind) for s, e, sym, fam, kind, _d, _t in self.raw if start <= s < end]
+            counts = kernel_features(self.clean, self.data, start, end, uses, warp_rx, mask_rx, [])
+            callees = {full for short, full in names.items() if full != name and
+                       _count_calls(self.clean, start, end, short.encode())}
+            out[name] = (counts, callees)
+        return out
+
+    def _add_callees(self, counts: Counter, start: int, end: int, helper) -> None:
+        """Fold in the features of the __device__ helpers a kernel calls, transitively, once each."""
+        todo = [full for full in helper if _count_calls(self.clean, start, end, full.rpartition("::")[2].encode())]
+        seen: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            sub, callees = helper[name]
+            for feat, n in sub.items():
+                if feat != "device-calls":
+                    counts[feat] += n
+            todo.extend(callees)
 
 
 def _source(text: str, col: int) -> str:
