@@ -131,7 +131,8 @@ def cmd_repos(args: argparse.Namespace) -> int:
         w = f"{statistics.median(warm):.2f}" if warm else "not measured"
         print(f"| {label} | {n} | {f'{h:.2f}' if h else 'not measured'} | {c:.2f} | "
               f"{f'{c / h:.2f}' if h else '-'} | {w} |")
-    print(f"\nmedian of {args.runs} run(s); portcheck --jobs {args.jobs or 'default'}; ratio = portcheck / hipify")
+    print(f"\nmedian of {args.runs} run(s); portcheck --jobs {args.jobs or 'default'}; ratio = portcheck / hipify; "
+          f"{os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
 
@@ -169,6 +170,7 @@ def cmd_synthetic(args: argparse.Namespace) -> int:
         rss = max(r["rss_mb"] for r in runs)
         print(f"| {label} | {n} | {b / 1e6:.0f} | {wall:.1f} | {n / wall:.0f} | {b / 1e6 / wall:.1f} | {cpu:.1f} | "
               f"{cpu / wall:.2f} | {pss:.0f} | {rss:.0f} |", flush=True)
+    print(f"\nmedian of {args.runs} run(s); {os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f}")
     shutil.rmtree(out.parent, ignore_errors=True)
     if not args.keep and args.generated_here:
         shutil.rmtree(root, ignore_errors=True)
@@ -182,6 +184,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print("|---|---:|---:|---:|---:|")
     print(f"| portcheck check | {len(args.files)} | {statistics.median(times):.3f} | {min(times):.3f} | "
           f"{max(times):.3f} |")
+    print(f"\n{args.runs} runs; load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
 

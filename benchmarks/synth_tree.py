@@ -8,7 +8,8 @@ Scanning OUT/s30/s10, OUT/s30 and OUT gives three sizes to check that time grows
 
 Mix (by file count): Python 40 %, .cu 8 %, .cuh 3 %, .cpp 10 %, .h/.hpp 12 %, irrelevant files 27 %
 (Markdown, YAML, JSON, CSV, text, binary blobs). Only a minority of files mention CUDA at all, as in real
-repositories. Every file's content differs (random identifiers), so no cache or dedup can shortcut a cold run.
+repositories: portcheck finds ~670 ties per MB of scanned source here, against 722 in the whole DeepSpeed repo
+and 2,000-2,900 in the CUDA-only trees of apex, vllm csrc/ and bitsandbytes csrc/. Every file's content differs (random identifiers), so no cache or dedup can shortcut a cold run.
 Usage: python benchmarks/synth_tree.py OUT --files 100000 --size-mb 1000
 """
 from __future__ import annotations
@@ -68,14 +69,14 @@ def _file_text(rng: random.Random, ext: str, size: int) -> bytes:
     parts: list[str] = []
     if ext == "py":
         parts.append("import os\nimport torch\n\n" if cuda else "import os\nimport json\n\n")
-        gen = lambda: _py_block(rng, cuda and rng.random() < 0.1)
+        gen = lambda: _py_block(rng, cuda and rng.random() < 0.06)
     elif ext in ("cu", "cuh", "cpp", "h", "hpp"):
         if cuda:
             parts.append("#include <cuda_runtime.h>\n#include <vector>\n\n")
         else:
             parts.append("#include <vector>\n#include <string>\n\n")
         kernels = ext in ("cu", "cuh")
-        gen = lambda: _cpp_block(rng, cuda and rng.random() < 0.15, cuda and kernels and rng.random() < 0.08)
+        gen = lambda: _cpp_block(rng, cuda and rng.random() < 0.08, cuda and kernels and rng.random() < 0.03)
     elif ext == "bin":
         return rng.randbytes(size)
     elif ext == "csv":

@@ -74,13 +74,16 @@ def _load_cfg(root: Path, config_path: str | None):
               help="Extra mapping folder merged over the built-in tables; repeatable.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not in this baseline.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+@click.option("--fail-on", "fail_on", multiple=True,
+              type=click.Choice(["rename", "adapt", "partial", "missing", "unknown"]),
+              help="Exit 1 when a finding has one of these statuses on a selected backend (CI gate); repeatable.")
 @click.option("--quiet", "-q", is_flag=True, help="No terminal summary.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None, output_dir: Path | None,
          excludes: tuple[str, ...], jobs: int | None, no_cache: bool, cache_dir: Path | None, no_gitignore: bool,
          no_default_excludes: bool, max_file_size: int | None, parse_timeout: float,
          extra_mappings: tuple[str, ...], baseline: str | None,
-         config_path: str | None, quiet: bool, color: str) -> None:
+         config_path: str | None, fail_on: tuple[str, ...], quiet: bool, color: str) -> None:
     """Scan PATH and report every CUDA tie, its verdict per backend, and the porting effort."""
     from .document import build_document
     from .engine import ScanOptions, run_scan
@@ -109,6 +112,8 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
             cache_dir=str(cache) if cache else None, effort_overrides=cfg.effort, include=tuple(cfg.include),
             per_file_ignores=cfg.per_file_ignores, baseline=baseline or cfg.baseline, parse_timeout=parse_timeout)
         tables = load_tables([Path(p) for p in options.extra_mappings], cache_root)
+        from .config import check_backends
+        check_backends(cfg, [b.id for b in tables.backends])
         console = _console(color, quiet, stderr=bool(output == "-"))
         progress_factory = _progress_factory(console) if not quiet else None
         result = run_scan(path, options, tables, progress_factory=progress_factory)
@@ -129,6 +134,11 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
             if output != "-":
                 target = output if output else str(output_dir / f"portcheck-report{EXTENSIONS[fmt]}")
                 console.print(f"wrote {fmt} report: {target}")
+    if fail_on:
+        bad = sum(1 for _ in _violations(result.findings, {"*": list(fail_on)}))
+        if bad:
+            click.echo(f"portcheck: {bad} finding(s) with status {', '.join(fail_on)}", err=True)
+            sys.exit(EXIT_FINDINGS)
 
 
 def _progress_factory(console):
@@ -252,6 +262,17 @@ def _excluded_by_config(root: Path, files: tuple[str, ...], cfg) -> list[str]:
     return kept
 
 
+def _violations(findings, policy: dict[str, list[str]]):
+    """(finding, ['cann: missing → x', ...]) for each finding the fail-on policy forbids on some backend."""
+    for f in findings:
+        hits = []
+        for bid, v in f.verdicts:
+            if v.status in policy.get(bid, policy.get("*", [])):
+                hits.append(f"{bid}: {v.status}" + (f" → {v.target}" if v.target else ""))
+        if hits:
+            yield f, hits
+
+
 def _policy_text(policy: dict[str, list[str]]) -> str:
     return "; ".join(f"{'all backends' if k == '*' else k}: {', '.join(v) or 'nothing'}" for k, v in policy.items())
 
@@ -288,14 +309,7 @@ def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str,
     policy = {"*": list(fail_on)} if fail_on else cfg.fail_on or {"*": ["missing", "unknown"]}
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     bad = 0
-    for f in result.findings:
-        hits = []
-        for bid, v in f.verdicts:
-            statuses = policy.get(bid, policy.get("*", []))
-            if v.status in statuses:
-                hits.append(f"{bid}: {v.status}" + (f" → {v.target}" if v.target else ""))
-        if not hits:
-            continue
+    for f, hits in _violations(result.findings, policy):
         bad += 1
         u = f.use
         loc = f"{u.path}:{u.line}:{u.column}:"

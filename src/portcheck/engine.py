@@ -5,7 +5,6 @@ import dataclasses
 import datetime as _dt
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -149,6 +148,7 @@ def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
         return
     chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor  # not on the `check` path
 
     global _TABLES, _TIMEOUT
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None

@@ -428,6 +428,12 @@ def load_tables(extra_dirs: Iterable[Path] = (), cache_dir: Path | None = None) 
             with tmp.open("wb") as fh:
                 pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, cache_file)
+            for old in cache_file.parent.glob("tables-*.pickle"):  # earlier table versions: never read again
+                if old != cache_file:
+                    try:
+                        old.unlink()
+                    except OSError:
+                        pass
         except OSError:
             pass
     return tables
