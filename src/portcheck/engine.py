@@ -256,8 +256,12 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
     suppressed: list[Suppression] = []
     skipped = list(skipped)
     ignore_rules = _per_file_rules(options.per_file_ignores)
+    own = own_packages(root)
     for rep in reports:
         uses, extra_suppressed = _apply_per_file_ignores(rep.uses, ignore_rules)
+        if own:  # scanning apex itself: its own `import apex.x` is not a dependency on apex
+            uses = tuple(u for u in uses if not (u.family.startswith("python-package.")
+                                                  and u.symbol.split(".")[0] in own))
         if extra_suppressed:
             rep = dataclasses.replace(rep, suppressed=rep.suppressed + tuple(extra_suppressed))
         found = match(uses, tables, backend_ids)
@@ -289,10 +293,24 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
         "options": options.public(),
         "files_discovered": len(files),
         "baselined": baselined,
+        "own_packages": sorted(own),
         "duration_s": round(time.monotonic() - started, 3),
     }
     return ScanResult(str(root), tuple(findings), tuple(kernels), tuple(stats), tuple(skipped), tuple(suppressed),
                       backends_meta, effort, metadata)
+
+
+def own_packages(root: Path) -> set[str]:
+    """Top-level Python packages the scanned project defines itself (at its root or under src/)."""
+    names: set[str] = set()
+    for base in (root, root / "src"):
+        try:
+            for d in base.iterdir():
+                if d.is_dir() and not d.is_symlink() and (d / "__init__.py").is_file():
+                    names.add(d.name)
+        except OSError:
+            continue
+    return names
 
 
 def _explicit_files(root: Path, paths: list[str]) -> tuple[list[SourceFile], list[SkippedFile]]:
