@@ -1,16 +1,16 @@
 """Baselines: `baseline write` records today's findings; scan/check --baseline report only what is new."""
 from __future__ import annotations
 
+from tests.cli_helpers import CLI, run_cli
+
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-_CLI = [sys.executable, "-c", "import sys; from portcheck.cli import main; sys.exit(main())"]
+_CLI = CLI
 
 LEGACY = '''import torch
 
@@ -43,14 +43,7 @@ void alloc(float **p, size_t n) { cudaMalloc((void **)p, n); }
 '''
 
 
-def _run(args: list[str], cwd: Path, cache: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
-    return subprocess.run(_CLI + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+_run = run_cli
 
 
 @pytest.fixture()

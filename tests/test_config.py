@@ -1,26 +1,18 @@
 """Configuration: [tool.portcheck] / portcheck.toml, and errors that are one line naming the file and the key."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from tests.cli_helpers import CLI, run_cli
+
 from pathlib import Path
 
 import pytest
 
 from portcheck.config import DEFAULT_FAIL_ON, Config, ConfigError, find_config, load_config
 
-_CLI = [sys.executable, "-c", "import sys; from portcheck.cli import main; sys.exit(main())"]
+_CLI = CLI
 
 
-def _run(args: list[str], cwd: Path, cache: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
-    return subprocess.run(_CLI + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+_run = run_cli
 
 
 def _repo(tmp_path: Path, pyproject: str | None = None, portcheck_toml: str | None = None) -> Path:

@@ -1,6 +1,8 @@
 """The gate against new CUDA lock-in: `portcheck check` and this checkout's hook run by the real pre-commit."""
 from __future__ import annotations
 
+from tests.cli_helpers import CLI, cli_env
+
 import os
 import shutil
 import subprocess
@@ -11,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "guard"
-_CLI = [sys.executable, "-c", "import sys; from portcheck.cli import main; sys.exit(main())"]
+_CLI = CLI
 
 MISSING_LINE = ("missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda.nvml) ties this code to CUDA "
                 "[cann: missing; musa: missing; neuware: missing]")
@@ -21,18 +23,12 @@ RENAME_LINE = ("rename_only.py:6:5: torch.cuda.synchronize (torch.cuda.device) t
 ASM_LINE = "inline_ptx.cu:4:5: asm (kernel.asm) ties this code to CUDA [cann: missing; musa: missing; neuware: missing]"
 
 
-def _env(cache: Path) -> dict[str, str]:
-    return {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
+_env = cli_env
 
 
 def _check(args: list[str], cwd: Path, cache: Path) -> subprocess.CompletedProcess:
     return subprocess.run(_CLI + ["check", *args], cwd=cwd, env=_env(cache), capture_output=True, text=True,
                           timeout=120)
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture()

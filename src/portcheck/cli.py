@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
 import click
 
 from . import __version__

@@ -47,7 +47,7 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
         parts = [f"{i['what']} {_h(i['hours'])} h" for i in items]
         cats = sorted(((v, k) for k, v in e["by_category"].items() if v), reverse=True)[:3]
         console.print(f"[bold]{b['id']}[/bold] top contributors: " + "; ".join(parts))
-        console.print(f"    by category: " + ", ".join(f"{k} {_h(v)} h" for v, k in cats)
+        console.print("    by category: " + ", ".join(f"{k} {_h(v)} h" for v, k in cats)
                       + f"  ·  mechanical {e['mechanical_share'] * 100:.0f}%")
     first = doc["backends"][0]["id"]
     files = doc["effort"].get(first, {}).get("top_files", [])[:top]
