@@ -37,10 +37,37 @@ def test_positions_and_details(tables):
     assert [(u.symbol, u.kind, u.column, u.detail) for u in dev] == [("device:cuda", "device-string", 18, "cuda:{...}")]
 
 
-def test_python2_file_is_partial_not_a_crash(tables):
-    path = FIXTURES[0].parent / "neg_python2.py"
-    out = scan_python("neg_python2.py", path.read_text(), tables)
-    assert out.uses == [] and out.partial.startswith("syntax error at line 2")
+def test_python2_file_is_partial_and_scanned_as_text(tables):
+    path = FIXTURES[0].parent / "python2_fallback.py"
+    out = scan_python("python2_fallback.py", path.read_text(), tables)
+    assert out.partial.startswith("syntax error at line 2: Missing parentheses in call to 'print'")
+    assert out.partial.endswith("; scanned as text only")
+    assert {u.confidence for u in out.uses} == {"textual"}
+    first = out.uses[0]
+    assert (first.line, first.column, first.end_column, first.kind) == (3, 1, 23, "call")
+
+
+def test_newer_syntax_falls_back_to_libcst(tables, monkeypatch):
+    """Text the interpreter's parser rejects but libcst reads is scanned fully by the libcst walker."""
+    import portcheck.scanners.python as mod
+
+    def reject(text):
+        raise SyntaxError("invalid syntax (pretend: newer Python)", ("x.py", 1, 1, "", 1, 1))
+
+    monkeypatch.setattr(mod.ast, "parse", reject)
+    out = scan_python("n.py", "import torch.cuda as tc\ntc.synchronize()\n", tables)
+    assert out.partial == ""
+    assert [(u.line, u.column, u.symbol, u.confidence) for u in out.uses] == [
+        (2, 1, "torch.cuda.synchronize", "resolved")]
+
+
+def test_check_path_does_not_import_libcst():
+    import subprocess
+    import sys
+    code = ("import sys; from portcheck.scanners.python import scan_python; from portcheck.tables import load_tables;"
+            "scan_python('a.py', 'import torch\\ntorch.cuda.synchronize()\\n', load_tables());"
+            "print('libcst' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
 def test_deep_nesting_does_not_raise(tables):

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import pathspec
-
 from .model import SkippedFile
 
 # Directories nobody wants scanned by default: VCS, build trees, virtual environments, vendored code.
@@ -58,6 +56,9 @@ class _Ignore:
     """Stacked .gitignore specs: each applies to paths below its own folder."""
 
     def __init__(self, root: Path, excludes: Iterable[str], use_gitignore: bool) -> None:
+        import pathspec  # here, not at module level: it pulls in asyncio (~0.1 s), and `check` never needs it
+
+        self._gitignore = pathspec.GitIgnoreSpec
         self.root = root
         self.use_gitignore = use_gitignore
         self.base = pathspec.GitIgnoreSpec.from_lines(list(excludes))
@@ -73,16 +74,16 @@ class _Ignore:
         except OSError:
             return
         try:
-            self.specs[rel_dir] = pathspec.GitIgnoreSpec.from_lines(lines)
+            self.specs[rel_dir] = self._gitignore.from_lines(lines)
         except Exception:  # an odd pattern must not stop the scan; the file's other patterns are lost
             ok = []
             for line in lines:
                 try:
-                    pathspec.GitIgnoreSpec.from_lines([line])
+                    self._gitignore.from_lines([line])
                     ok.append(line)
                 except Exception:
                     continue
-            self.specs[rel_dir] = pathspec.GitIgnoreSpec.from_lines(ok)
+            self.specs[rel_dir] = self._gitignore.from_lines(ok)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 
 # Calls whose first positional argument is a device (or device type).
 DEVICE_CALLS = frozenset({
@@ -61,13 +62,86 @@ _DEFAULT_ROOTS = frozenset({"flash_attn", "xformers", "apex", "bitsandbytes", "t
                             "torch.utils.cpp_extension", "flashinfer", "vllm._C", "mamba_ssm", "causal_conv1d"})
 
 
+_DERIVED: dict[int, tuple[weakref.ref, dict]] = {}  # id(tables) -> (the tables, values derived from them)
+
+
+def derived(tables) -> dict:
+    """Values computed from the tables alone, kept beside them (not on them: they are pickled) for every file."""
+    entry = _DERIVED.get(id(tables))
+    if entry is None or entry[0]() is not tables:
+        key = id(tables)
+        try:
+            ref = weakref.ref(tables, lambda _r, key=key: _DERIVED.pop(key, None))
+        except TypeError:  # an object without weak references (a test double): nothing is kept
+            return {}
+        entry = _DERIVED[key] = (ref, {})
+    return entry[1]
+
+
 def package_roots(tables) -> frozenset[str]:
     """Module roots of CUDA-only packages: catalog entries of kind `package` (data), else a built-in list."""
-    roots = getattr(tables, "_package_roots", None)
+    store = derived(tables)
+    roots = store.get("package_roots")
     if roots is None:
-        roots = frozenset(e.symbol for e in tables.catalog.values() if e.kind == "package") or _DEFAULT_ROOTS
-        try:
-            tables._package_roots = roots
-        except AttributeError:
-            pass
+        roots = store["package_roots"] = frozenset(
+            e.symbol for e in tables.catalog.values() if e.kind == "package") or _DEFAULT_ROOTS
     return roots
+
+
+class Rules:
+    """What both walkers (ast and libcst) share: the alias table, the tie test, families and the list of hits."""
+
+    def __init__(self, tables) -> None:
+        self.tables = tables
+        self.aliases: dict[str, str] = {"torch": "torch"}  # torch reached without an import (star imports)
+        self.roots = package_roots(tables)
+        store = derived(tables)
+        if "op_gaps" not in store:
+            store["op_gaps"] = tables.op_gap_apis
+        self.op_gaps: frozenset[str] = store["op_gaps"]
+        self.hits: list[tuple] = []  # where (node or position), symbol, kind, confidence, detail, family
+        self._ties: dict[str, str | None] = store.setdefault("ties", {})  # a function of the tables alone
+
+    def in_package(self, qual: str) -> bool:
+        parts = qual.split(".")
+        return any(".".join(parts[:i]) in self.roots for i in range(1, min(len(parts), 4) + 1))
+
+    def is_tie(self, qual: str) -> str | None:
+        """The symbol to report for a resolved dotted name, or None when it is not a CUDA tie."""
+        try:
+            return self._ties[qual]
+        except KeyError:
+            pass
+        sym = self._ties[qual] = self._tie(qual)
+        return sym
+
+    def _tie(self, qual: str) -> str | None:
+        if is_cuda_python(qual):
+            return canonical(qual, self.tables)
+        entry = self.tables.catalog.get(qual)
+        if entry is not None and entry.kind not in ("device-string", "backend-string", "method", "env-var") and \
+                self.tables.families[entry.family].language == "python":
+            return qual
+        if qual in self.op_gaps or self.in_package(qual):
+            return qual
+        return None
+
+    def import_symbol(self, mod: str) -> str | None:
+        """Imports are reported for CUDA-only packages; torch.cuda imports are reported where they are used."""
+        return mod if self.in_package(mod) else None
+
+    def add(self, where, symbol: str, kind: str, confidence: str = "resolved", detail: str = "") -> None:
+        self.hits.append((where, symbol, kind, confidence, detail, self.family(symbol, kind)))
+
+    def family(self, symbol: str, kind: str) -> str:
+        """Family when the syntax decides it; otherwise '' and the engine asks the catalog."""
+        if kind == "env-var":
+            return "env.nccl" if symbol.startswith(("NCCL_", "TORCH_NCCL_")) else "env"
+        if symbol in self.op_gaps and not is_cuda_python(symbol) and symbol not in self.tables.catalog:
+            return "torch-op"
+        parts = symbol.split(".")
+        for root in (".".join(parts[:2]), parts[0]):
+            entry = self.tables.catalog.get(root)
+            if root in self.roots and entry is not None:
+                return entry.family
+        return ""

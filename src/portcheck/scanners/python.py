@@ -1,355 +1,69 @@
-"""Python scanner: libcst parse, hand-tracked imports and aliases, CUDA ties reported at their use site."""
+"""Python scanner: CUDA ties resolved through imports and aliases, reported at their use site.
+
+The stdlib `ast` walk (python_ast.py) does the work: it is about 20 times faster than the libcst walker and
+needs no libcst import, which keeps `portcheck check` quick. libcst (python_cst.py, imported only when needed)
+reads what the running interpreter's parser rejects but libcst's grammar knows (syntax newer than the
+interpreter). Files no parser accepts (Python 2, broken code) are scanned line by line for the unambiguous
+patterns (python_text.py) and reported as partly scanned, with the reason.
+"""
 from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..model import ApiUse
 from . import ScanOutput
-from .pyrules import (DEVICE_CALLS, DEVICE_KWARGS, ENV_CALLS, PG_CALLS, canonical, device_string, env_name_counts,
-                      is_cuda_python, package_roots)
+from .python_ast import AstWalker
+from .python_text import cst_may_try, textual_uses
 
 TRIGGER = re.compile(r"cuda|CUDA|nccl|NCCL|cudnn|flash_attn|xformers|apex|bitsandbytes|triton|cupy|pycuda|numba"
                      r"|deepspeed|cpp_extension|transformer_engine|deep_gemm|pynvml|environ|getenv|torch")
 
 
-class _Walker:
-    """Collect candidate nodes (with symbol, kind, detail) in one pass; positions are resolved afterwards."""
-
-    def __init__(self, tables) -> None:
-        self.tables = tables
-        self.aliases: dict[str, str] = {"torch": "torch"}  # torch reached without an import (star imports)
-        self.roots = package_roots(tables)
-        self.op_gaps = tables.op_gap_apis
-        self.hits: list[tuple] = []  # node, symbol, kind, confidence, detail, family
-        self.skip: set[int] = set()
-        self.called: set[int] = set()  # ids of nodes that are the callee of a Call
-
-    # ------------------------------------------------------------------------------------------ resolving
-    def resolve(self, node: cst.BaseExpression) -> str | None:
-        parts: list[str] = []
-        while isinstance(node, cst.Attribute):
-            parts.append(node.attr.value)
-            node = node.value
-        if not isinstance(node, cst.Name):
-            return None
-        head = self.aliases.get(node.value)
-        if head is None:
-            return None
-        parts.append(head)
-        return ".".join(reversed(parts))
-
-    def _in_package(self, qual: str) -> bool:
-        parts = qual.split(".")
-        return any(".".join(parts[:i]) in self.roots for i in range(1, min(len(parts), 4) + 1))
-
-    def _is_tie(self, qual: str) -> str | None:
-        """The symbol to report for a resolved dotted name, or None when it is not a CUDA tie."""
-        if is_cuda_python(qual):
-            return canonical(qual, self.tables)
-        entry = self.tables.catalog.get(qual)
-        if entry is not None and entry.kind not in ("device-string", "backend-string", "method", "env-var") and \
-                self.tables.families[entry.family].language == "python":
-            return qual
-        if qual in self.op_gaps or self._in_package(qual):
-            return qual
-        return None
-
-    def add(self, node, symbol, kind, confidence="resolved", detail="") -> None:
-        self.hits.append((node, symbol, kind, confidence, detail, self._family(symbol, kind)))
-
-    def _family(self, symbol: str, kind: str) -> str:
-        """Family when the syntax decides it; otherwise '' and the engine asks the catalog."""
-        if kind == "env-var":
-            return "env.nccl" if symbol.startswith(("NCCL_", "TORCH_NCCL_")) else "env"
-        if symbol in self.op_gaps and not is_cuda_python(symbol) and symbol not in self.tables.catalog:
-            return "torch-op"
-        parts = symbol.split(".")
-        for root in (".".join(parts[:2]), parts[0]):
-            entry = self.tables.catalog.get(root)
-            if root in self.roots and entry is not None:
-                return entry.family
-        return ""
-
-    # ------------------------------------------------------------------------------------------ walking
-    def walk(self, node: cst.CSTNode) -> None:
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            if id(n) in self.skip:
-                continue
-            if self.visit(n):
-                stack.extend(reversed(_children(n)))
-
-    def visit(self, n: cst.CSTNode) -> bool:
-        if isinstance(n, cst.Import):
-            for alias in n.names:
-                mod = _dotted(alias.name)
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.aliases[alias.asname.name.value] = mod
-                else:
-                    self.aliases[mod.split(".")[0]] = mod.split(".")[0]
-                sym = self._import_symbol(mod)
-                if sym:
-                    self.add(alias, sym, "import")
-            return False
-        if isinstance(n, cst.ImportFrom):
-            if n.relative or n.module is None:
-                return False
-            mod = _dotted(n.module)
-            if isinstance(n.names, cst.ImportStar):
-                sym = self._import_symbol(mod)
-                if sym:
-                    self.add(n, sym, "import")
-                return False
-            for alias in n.names:
-                name = _dotted(alias.name)
-                full = f"{mod}.{name}"
-                local = alias.asname.name.value if alias.asname is not None and isinstance(
-                    alias.asname.name, cst.Name) else name
-                self.aliases[local] = full
-                sym = self._import_symbol(full) or (self._import_symbol(mod) and full)
-                if sym:
-                    self.add(alias, sym, "import")
-            return False
-        if isinstance(n, cst.Decorator):
-            target = n.decorator.func if isinstance(n.decorator, cst.Call) else n.decorator
-            qual = self.resolve(target)
-            if qual and self._in_package(qual):
-                self.add(n.decorator, qual, "decorator")
-                if isinstance(n.decorator, cst.Call):
-                    self.skip.add(id(n.decorator.func))
-                    return True
-                return False
-            return True
-        if isinstance(n, cst.Call):
-            self._call(n)
-            return True
-        if isinstance(n, (cst.Attribute, cst.Name)):
-            return self._chain(n)
-        if isinstance(n, cst.Subscript):
-            self._subscript(n)
-            return True
-        if isinstance(n, cst.Comparison):
-            self._comparison(n)
-            return True
-        return True
-
-    def _import_symbol(self, mod: str) -> str | None:
-        """Imports are reported for CUDA-only packages; torch.cuda imports are reported where they are used."""
-        return mod if self._in_package(mod) else None
-
-    def _chain(self, n: cst.Attribute | cst.Name) -> bool:
-        qual = self.resolve(n)
-        if qual is not None:
-            sym = self._is_tie(qual)
-            if sym is not None:
-                kind = "call" if id(n) in self.called else "attribute" if isinstance(n, cst.Attribute) else "identifier"
-                self.add(n, sym, kind, detail=_via(n, qual))
-                return False
-            if isinstance(n, cst.Attribute):
-                return False  # a resolved non-CUDA chain (torch.nn.Linear): nothing inside it is a tie
-        if isinstance(n, cst.Attribute) and n.attr.value == "is_cuda":
-            self.add(n.attr, "Tensor.is_cuda", "attribute", "syntactic")
-            return True
-        return True
-
-    def _call(self, n: cst.Call) -> None:
-        func = n.func
-        self.called.add(id(func))
-        qual = self.resolve(func)
-        if isinstance(func, cst.Attribute) and func.attr.value == "cuda" and (
-                qual is None or not qual.startswith("torch")):
-            self.add(func.attr, "Tensor.cuda", "method", "syntactic")
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        # device strings
-        dev_positional = (qual in DEVICE_CALLS) or name == "to"
-        for i, arg in enumerate(n.args):
-            kw = arg.keyword.value if arg.keyword is not None else None
-            if kw in DEVICE_KWARGS or (kw is None and dev_positional and (i == 0 or name == "to")):
-                self._device_value(arg.value)
-        # process groups
-        if (qual in PG_CALLS) or name in ("init_process_group", "new_group", "new_subgroups", "init_device_mesh"):
-            for i, arg in enumerate(n.args):
-                kw = arg.keyword.value if arg.keyword is not None else None
-                if kw == "backend" or (kw is None and i == 0 and name in ("init_process_group", "new_group")):
-                    s = _string_value(arg.value)
-                    if s is not None and "nccl" in s.lower():
-                        self.add(arg.value, "backend:nccl", "backend-string", "syntactic", s)
-        # environment variables
-        if qual in ENV_CALLS and n.args:
-            s = _string_value(n.args[0].value)
-            if s is not None and env_name_counts(s, self.tables):
-                self.add(n.args[0].value, s, "env-var", "resolved", qual)
-
-    def _device_value(self, value: cst.BaseExpression) -> None:
-        s = _string_value(value)
-        if s is not None:
-            if device_string(s):
-                self.add(value, "device:cuda", "device-string", "syntactic", s)
-            return
-        if isinstance(value, cst.FormattedString):
-            head = "".join(p.value for p in value.parts if isinstance(p, cst.FormattedStringText))
-            first = value.parts[0] if value.parts else None
-            if isinstance(first, cst.FormattedStringText) and re.match(r"cuda(:|$)", first.value):
-                self.add(value, "device:cuda", "device-string", "syntactic", head + "{...}")
-        elif isinstance(value, cst.Dict):  # map_location={"cuda:1": "cuda:0"}
-            for el in value.elements:
-                if isinstance(el, cst.DictElement):
-                    self._device_value(el.key)
-                    self._device_value(el.value)
-
-    def _subscript(self, n: cst.Subscript) -> None:
-        if self.resolve(n.value) == "os.environ" and len(n.slice) == 1:
-            idx = n.slice[0].slice
-            if isinstance(idx, cst.Index):
-                s = _string_value(idx.value)
-                if s is not None and env_name_counts(s, self.tables):
-                    self.add(idx.value, s, "env-var", "resolved", "os.environ[...]")
-
-    def _comparison(self, n: cst.Comparison) -> None:
-        left = n.left
-        for target in n.comparisons:
-            right = target.comparator
-            op = target.operator
-            for a, b in ((left, right), (right, left)):
-                s = _string_value(a)
-                if s is None:
-                    continue
-                if isinstance(op, (cst.In, cst.NotIn)) and a is left and self.resolve(b) == "os.environ":
-                    if env_name_counts(s, self.tables):
-                        self.add(a, s, "env-var", "resolved", "in os.environ")
-                elif isinstance(op, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
-                    other = _code(b)
-                    if device_string(s) and ("device" in other or other.endswith(".type")):
-                        self.add(a, "device:cuda", "device-string", "syntactic", f"compared with {other}")
-                    elif s.lower() == "nccl" and "backend" in other.lower():
-                        self.add(a, "backend:nccl", "backend-string", "syntactic", f"compared with {other}")
-            left = right
-
-
-def _children(n: cst.CSTNode) -> list[cst.CSTNode]:
-    """Children worth visiting: never a bare attribute name, keyword name or definition name."""
-    if isinstance(n, cst.Attribute):
-        return [n.value]
-    if isinstance(n, cst.Arg):
-        return [n.value]
-    if isinstance(n, cst.Param):
-        return [x for x in (n.annotation, n.default) if x is not None]
-    if isinstance(n, cst.FunctionDef):
-        return [*n.decorators, n.params, *([n.returns] if n.returns else []), n.body]
-    if isinstance(n, cst.ClassDef):
-        return [*n.decorators, *n.bases, *n.keywords, n.body]
-    return list(n.children)
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
-
-
-def _string_value(node: cst.CSTNode) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        try:
-            val = node.evaluated_value
-        except Exception:
-            return None
-        return val if isinstance(val, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = _string_value(node.left), _string_value(node.right)
-        return left + right if left is not None and right is not None else None
-    return None
-
-
-def _code(node: cst.CSTNode) -> str:
-    try:
-        return cst.Module([]).code_for_node(node)
-    except Exception:
-        return ""
-
-
-def _via(node: cst.CSTNode, qual: str) -> str:
-    code = _code(node)
-    return "" if code == qual else f"via {code}"
-
-
-MAX_DEPTH = 200  # libcst's native parser can overflow the C stack on deeper trees; real code stays under 60
-
-
-def _precheck(text: str) -> str:
-    """Reject, with a reason, what the CST parser must not see: invalid Python 3 and pathological nesting.
-
-    The stdlib parser (C, several times faster than libcst) raises cleanly where libcst could crash the process.
-    """
-    try:
-        tree = ast.parse(text)
-    except SyntaxError as exc:
-        return f"syntax error at line {exc.lineno}: {exc.msg}; not scanned (Python 2 or invalid code)"
-    except (RecursionError, MemoryError, ValueError) as exc:
-        return f"cannot parse ({type(exc).__name__}: nesting too deep or invalid source); not scanned"
-    stack = [(tree, 1)]
-    children = ast.iter_child_nodes
-    while stack:
-        node, d = stack.pop()
-        if d > MAX_DEPTH:
-            return f"syntax tree deeper than {MAX_DEPTH} levels; not scanned"
-        stack.extend((c, d + 1) for c in children(node))
-    return ""
-
-
-def _lines(text: str) -> list[str]:
-    return text.splitlines() or [""]
-
-
 def scan_python(path: str, text: str, tables) -> ScanOutput:
-    """Find CUDA ties in one Python file."""
+    """Find CUDA ties in one Python file; never raises (a scanner bug costs one file, reported, not the scan)."""
     out = ScanOutput()
     if not TRIGGER.search(text):
         return out
-    problem = _precheck(text)
-    if problem:
-        out.partial = problem
-        return out
     try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        out.partial = f"syntax error at line {exc.raw_line}: {exc.message}; not scanned"
-        return out
+        try:
+            tree = ast.parse(text)
+        except SyntaxError as exc:
+            return _not_parsed(out, path, text, tables, f"syntax error at line {exc.lineno}: {exc.msg}",
+                               newer_syntax="nested" not in (exc.msg or ""))
+        except (RecursionError, MemoryError):
+            return _not_parsed(out, path, text, tables, "nesting too deep to parse", newer_syntax=False)
+        except ValueError as exc:  # source with NUL bytes
+            return _not_parsed(out, path, text, tables, f"cannot parse: {exc}", newer_syntax=False)
+        walker = AstWalker(tables, text)
+        walker.walk(tree)
+        lines = walker.src.lines
+        for where, symbol, kind, confidence, detail, family in walker.hits:
+            if callable(where):
+                where = where()
+                if where is None:
+                    continue
+            line, col, end_line, end_col = where
+            source = lines[line - 1] if 0 < line <= len(lines) else ""
+            out.uses.append(ApiUse(path, line, col, end_line, end_col, "python", kind, symbol, family, source,
+                                   confidence, detail))
+        out.uses.sort(key=lambda u: (u.line, u.column, u.symbol))
     except RecursionError:
-        out.partial = "nesting too deep to parse; not scanned"
-        return out
-    walker = _Walker(tables)
-    try:
-        walker.walk(module)
-    except RecursionError:
-        out.partial = "nesting too deep; scanned in part"
-    if not walker.hits:
-        return out
-    try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    except RecursionError:
-        out.partial = "nesting too deep to locate findings; not reported"
-        return out
-    lines = _lines(text)
-    for node, symbol, kind, confidence, detail, family in walker.hits:
-        pos = positions.get(node)
-        if pos is None:
-            continue
-        line = pos.start.line
-        source = lines[line - 1] if 0 < line <= len(lines) else ""
-        out.uses.append(ApiUse(path, line, pos.start.column + 1, pos.end.line, pos.end.column + 1, "python", kind,
-                               symbol, family, source, confidence, detail))
-    out.uses.sort(key=lambda u: (u.line, u.column, u.symbol))
+        out.uses.clear()
+        out.partial = "nesting too deep; not scanned"
+    except Exception as exc:  # noqa: BLE001 - a scanner bug must cost one file, not the scan
+        out.uses.clear()
+        out.partial = f"python scanner error: {type(exc).__name__}: {exc}; not scanned"
     return out
 
 
-def iter_symbols(out: ScanOutput) -> Iterator[tuple[int, str]]:
-    for u in out.uses:
-        yield u.line, u.symbol
+def _not_parsed(out: ScanOutput, path: str, text: str, tables, reason: str, newer_syntax: bool) -> ScanOutput:
+    """libcst for syntax newer than this interpreter; otherwise the line-level scan, reported as partial."""
+    if newer_syntax and cst_may_try(text):
+        from .python_cst import scan_cst  # imports libcst: only here
+        if scan_cst(path, text, tables, out):
+            return out
+    from .pyrules import Rules
+    out.uses = textual_uses(path, text, Rules(tables))
+    out.partial = f"{reason}; scanned as text only"
+    return out
