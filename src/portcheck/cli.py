@@ -242,12 +242,9 @@ def _check_options(cfg, backends, extra_mappings, baseline):
 
 def _excluded_by_config(root: Path, files: tuple[str, ...], cfg) -> list[str]:
     """Drop the files `scan` would not scan (config excludes, default excludes), so check and scan agree."""
-    import pathspec
+    from .discover import DEFAULT_EXCLUDES, gitignore_matcher
 
-    from .discover import DEFAULT_EXCLUDES
-
-    pats = (list(DEFAULT_EXCLUDES) if cfg.default_excludes else []) + list(cfg.exclude)
-    spec = pathspec.GitIgnoreSpec.from_lines(pats)
+    excluded = gitignore_matcher((list(DEFAULT_EXCLUDES) if cfg.default_excludes else []) + list(cfg.exclude))
     kept = []
     for f in files:
         p = Path(f)
@@ -255,7 +252,7 @@ def _excluded_by_config(root: Path, files: tuple[str, ...], cfg) -> list[str]:
             rel = (p if p.is_absolute() else root / p).resolve().relative_to(root.resolve()).as_posix()
         except (ValueError, OSError):
             rel = p.as_posix()
-        if not spec.match_file(rel):
+        if not excluded(rel):
             kept.append(f)
     return kept
 

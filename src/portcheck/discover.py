@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+from fnmatch import fnmatchcase
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .model import SkippedFile
 
@@ -96,6 +98,36 @@ class _Ignore:
             elif probe.startswith(d + "/") and spec.match_file(probe[len(d) + 1:]):
                 return True
         return False
+
+
+# One path-component pattern: no slash inside, no escape, negation, comment or bracket class.
+_SIMPLE = re.compile(r"[^/\\!#\s\[][^/\\\[]*/?")
+
+
+def gitignore_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """A test `rel_path -> matched?` with gitignore semantics (excludes, includes, per-file ignores).
+
+    Patterns that name one path component (`build/`, `*.egg-info/`: no inner slash, escape or negation) are
+    matched per component with fnmatch, which for such patterns is exactly gitignore's rule; only other
+    patterns load pathspec, whose import (~0.1 s, it pulls in asyncio) `portcheck check` cannot spare.
+    """
+    pats = [p.strip() for p in patterns if p.strip()]
+    if not all(_SIMPLE.fullmatch(p) and "**" not in p for p in pats):
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(pats).match_file
+    dirs = [p[:-1] for p in pats if p.endswith("/")]
+    anys = [p for p in pats if not p.endswith("/")]
+
+    def excluded(rel: str) -> bool:
+        parts = rel.strip("/").split("/")
+        for i, part in enumerate(parts):
+            if any(fnmatchcase(part, p) for p in anys):
+                return True
+            if i < len(parts) - 1 and any(fnmatchcase(part, p) for p in dirs):
+                return True
+        return False
+    return excluded
 
 
 def discover(root: Path, excludes: Iterable[str] = (), use_default_excludes: bool = True,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
-from .discover import SourceFile, discover
+from .discover import SourceFile, discover, gitignore_matcher
 from .fileio import Undecodable, decode
 from .model import (SCHEMA_VERSION, ApiUse, FileReport, FileStat, Finding, ScanResult, SkippedFile, Suppression,
                     fingerprint)
@@ -244,9 +244,8 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
         files, skipped = discover(root, options.excludes, options.default_excludes, options.use_gitignore,
                                   options.max_file_size)
     if options.include:
-        import pathspec
-        inc = pathspec.GitIgnoreSpec.from_lines(list(options.include))
-        files = [f for f in files if inc.match_file(f.path)]
+        included = gitignore_matcher(options.include)
+        files = [f for f in files if included(f.path)]
     progress = progress_factory(len(files)) if progress_factory else None
     reports = _scan_with_cache(files, options, tables, progress)
 
@@ -339,8 +338,7 @@ def _explicit_files(root: Path, paths: list[str]) -> tuple[list[SourceFile], lis
 
 
 def _per_file_rules(pfi: dict[str, list[str]]):
-    import pathspec
-    return [(pathspec.GitIgnoreSpec.from_lines([pat]), names) for pat, names in sorted(pfi.items())]
+    return [(gitignore_matcher([pat]), names) for pat, names in sorted(pfi.items())]
 
 
 def _apply_per_file_ignores(uses: tuple[ApiUse, ...], rules) -> tuple[tuple[ApiUse, ...], list[Suppression]]:
@@ -352,8 +350,8 @@ def _apply_per_file_ignores(uses: tuple[ApiUse, ...], rules) -> tuple[tuple[ApiU
     silenced: list[Suppression] = []
     for use in uses:
         hit = False
-        for spec, names in rules:
-            if spec.match_file(use.path) and (not names or "*" in names or any(_matches(n, use) for n in names)):
+        for matches_path, names in rules:
+            if matches_path(use.path) and (not names or "*" in names or any(_matches(n, use) for n in names)):
                 hit = True
                 break
         if hit:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -11,8 +12,22 @@ class Undecodable(Exception):
     """The file is not text (binary content); the message is the skip reason."""
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def normalize(text: str) -> str:
+    """Lone CRs become LFs (same length, so columns hold): Python, GCC and we count them as line ends,
+    tree-sitter and the build-file scanners would not. Scanners receive text in this form."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, note). note is '' for clean UTF-8, else says how the text was obtained."""
+    """Return (text, note), text normalized; note is '' for clean UTF-8, else says how the text was obtained."""
+    text, note = _decode(data)
+    return normalize(text), note
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
