@@ -7,7 +7,8 @@ import pytest
 
 from portcheck.model import KERNEL_FEATURES, KINDS, ApiUse
 from portcheck.scanners import get_scanner
-from portcheck.scanners.cuda import _parser_and_query, scan_cuda
+from portcheck.scanners import cuda as cuda_mod
+from portcheck.scanners.cuda import _parser, query_captures, scan_cuda, walk_captures
 from portcheck.tables import load_tables
 from tests.annotations import diff, expected, found
 
@@ -56,8 +57,35 @@ def test_scanner_is_registered():
 
 
 def test_parser_and_query_are_built_once():
-    first = _parser_and_query()
-    assert _parser_and_query()[0] is first[0] and _parser_and_query()[1] is first[1]
+    first = _parser()
+    query_captures(first.parse(b"int x;").root_node)
+    query = cuda_mod._state["query"]
+    query_captures(first.parse(b"int y;").root_node)
+    assert _parser() is first and cuda_mod._state["query"] is query
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_tree_walk_captures_what_the_query_captures(name):
+    """The Python walk (first files of a process) and the compiled query see the same nodes."""
+    tree = _parser().parse((FIXTURES / name).read_bytes())
+
+    def spans(caps):
+        return {k: sorted((n.start_byte, n.end_byte, n.type) for n in v) for k, v in caps.items()}
+    walked = spans(walk_captures(tree.root_node))
+    assert walked == spans(query_captures(tree.root_node))
+    assert walked.get("skip")  # every fixture has comments: the comparison is not of two empty dicts
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_query_path_gives_the_walk_path_findings(name, tables, monkeypatch):
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    monkeypatch.setattr(cuda_mod, "WALK_FILES", 0)
+    by_query = scan_cuda(name, text, tables)
+    monkeypatch.setattr(cuda_mod, "WALK_FILES", 10**9)
+    monkeypatch.delitem(cuda_mod._state, "query", raising=False)
+    by_walk = scan_cuda(name, text, tables)
+    assert (by_query.uses, by_query.kernels) == (by_walk.uses, by_walk.kernels)
+    assert by_walk.uses or name.startswith("neg_")
 
 
 def test_positions_language_and_source(tables):

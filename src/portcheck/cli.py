@@ -285,6 +285,9 @@ def _policy_text(policy: dict[str, list[str]]) -> str:
 def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str, ...], baseline: str | None,
           config_path: str | None, extra_mappings: tuple[str, ...], color: str) -> None:
     """Pre-commit / CI gate: fail when FILES add CUDA ties the policy forbids (exit 1), else exit 0."""
+    import gc
+
+    gc.disable()  # a short process over a few files: collection passes over the tables would only cost time
     from .engine import run_scan
     from .tables import TableError, load_tables
 

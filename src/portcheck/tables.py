@@ -7,6 +7,7 @@ import os
 import pickle
 import re
 import sys
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -17,7 +18,7 @@ CATEGORIES: tuple[str, ...] = (
     "python-device-api", "distributed", "build", "runtime-c-api", "cuda-libraries",
     "custom-kernels", "cuda-only-deps", "op-gaps",
 )
-TABLES_FORMAT = 1  # bump when the in-memory shape changes (invalidates the compiled-table cache)
+TABLES_FORMAT = 2  # bump when the in-memory shape changes (invalidates the compiled-table cache)
 
 
 class TableError(Exception):
@@ -113,6 +114,16 @@ class Tables:
     fingerprint: str = ""
     _pattern_re: re.Pattern[str] | None = None
     _pattern_families: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    _sorted_symbols: list[str] | None = None  # catalog keys in order, for prefix queries; kept in the pickle
+
+    def symbols_with_prefix(self, prefix: str) -> list[str]:
+        """Catalog symbols starting with `prefix` (bisect over the sorted keys, not a scan of 29k names)."""
+        keys = self._sorted_symbols
+        if keys is None or len(keys) != len(self.catalog):
+            keys = self._sorted_symbols = sorted(self.catalog)
+        lo = bisect_left(keys, prefix)
+        hi = bisect_left(keys, prefix + "\U0010ffff", lo)
+        return keys[lo:hi]
 
     def family_of(self, symbol: str) -> str:
         entry = self.catalog.get(symbol)
@@ -157,16 +168,11 @@ class Tables:
         return frozenset(out)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle plain tuples (fast to load); compiled patterns are rebuilt by finalize()."""
+        """Compiled patterns are rebuilt by finalize(); entries unpickle through their C-level __reduce__."""
         state = dict(self.__dict__)
-        state["catalog"] = {k: tuple(v) for k, v in self.catalog.items()}
         state["_pattern_re"], state["_pattern_families"] = None, []
+        state["_sorted_symbols"] = sorted(self.catalog)
         return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        make = CatalogEntry._make
-        state["catalog"] = {k: make(v) for k, v in state["catalog"].items()}
-        self.__dict__.update(state)
 
     def backend(self, backend_id: str) -> Backend:
         for b in self.backends:

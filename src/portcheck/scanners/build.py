@@ -100,17 +100,17 @@ def _index(tables: Tables) -> _Index:
         return cached[1]
     words = set()
     ix = _Index(frozenset(), None)
-    for sym in tables.catalog:
-        if sym.startswith("cmake:") and re.fullmatch(r"[A-Za-z_]\w*", sym[6:]):
+    for sym in tables.symbols_with_prefix("cmake:"):
+        if re.fullmatch(r"[A-Za-z_]\w*", sym[6:]):
             words.add(sym[6:])
-        elif sym.startswith("pip:"):
-            name = sym[4:]
-            if name.endswith("+cuXXX"):
-                ix.pip_local[_normalise(name[:-6])] = sym
-            elif "*" in name:
-                ix.pip_globs.append((_normalise(name), sym))
-            else:
-                ix.pip_exact[_normalise(name)] = sym
+    for sym in tables.symbols_with_prefix("pip:"):
+        name = sym[4:]
+        if name.endswith("+cuXXX"):
+            ix.pip_local[_normalise(name[:-6])] = sym
+        elif "*" in name:
+            ix.pip_globs.append((_normalise(name), sym))
+        else:
+            ix.pip_exact[_normalise(name)] = sym
     ix.words = frozenset(words)
     if words:
         alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
