@@ -140,9 +140,9 @@ def _git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProc
 
 @pytest.fixture(scope="session")
 def git_env(tmp_path_factory) -> dict[str, str]:
-    pytest.importorskip("pre_commit")
+    import pre_commit  # noqa: F401 - a test extra; the real framework, never a stand-in
     if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+        pytest.fail("git is not installed: the pre-commit tests need it", pytrace=False)
     home = tmp_path_factory.mktemp("pre-commit-home")
     # pip keeps its usual wheel cache (the hook environment is built once per session, much faster warm);
     # portcheck's own cache goes to the temporary XDG_CACHE_HOME.
@@ -161,7 +161,7 @@ def hook_repo(tmp_path_factory, git_env) -> tuple[Path, str]:
     listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                              capture_output=True, timeout=60)
     if listing.returncode != 0:
-        pytest.skip("this checkout is not a git work tree")
+        pytest.fail("this checkout is not a git work tree: the hook is tried from it", pytrace=False)
     snap = tmp_path_factory.mktemp("hook-repo")
     for rel in sorted(set(listing.stdout.decode().split("\0")) - {""}):
         src = ROOT / rel

@@ -215,11 +215,11 @@ def test_all_147_rows_are_encoded():
     assert all(r.get("checks") for r in rs if "skip" not in r)
 
 
-@pytest.mark.parametrize("row", range(1, 148))
+# Rows with nothing to look up (no CUDA-side symbol) carry a reason in the YAML and are listed exactly in
+# test_all_147_rows_are_encoded; every other row is checked here.
+@pytest.mark.parametrize("row", [r["row"] for r in vendor_rows() if "skip" not in r])
 def test_vendor_apis_row(row):
     rec = vendor_rows()[row - 1]
-    if "skip" in rec:
-        pytest.skip(rec["skip"])
     t = tables()
     for chk in rec["checks"]:
         fam = t.family_of(chk["symbol"]) or chk["family"]
