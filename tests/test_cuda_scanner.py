@@ -243,3 +243,21 @@ def test_half_in_cpp_needs_fp16_evidence(tables):
     with_header = scan_cuda("a.cpp", "#include <cuda_fp16.h>\n" + body, tables).uses
     assert [(u.line, u.symbol, u.column) for u in with_header] == [
         (1, "cuda_fp16.h", 11), (2, "half", 14), (2, "half", 32)]
+
+
+def test_device_operator_without_a_name_does_not_hang(tmp_path, tables):
+    """DeepSpeed's fused_lamb kernel: a `__device__ operator T*()` helper once sent the callee count into an
+    endless loop (find of an empty name); the scan hit the parse time limit instead of finishing."""
+    from portcheck.engine import ScanOptions, run_scan
+    (tmp_path / "k.cu").write_text(
+        "template <typename T> struct SharedMemory {\n"
+        "    __device__ inline operator T*() { extern __shared__ int s[]; return (T*)s; }\n"
+        "};\n"
+        "__device__ float helper(float x) { return __shfl_xor_sync(0xffffffff, x, 1); }\n"
+        "__global__ void k(float* a) { float* s = SharedMemory<float>(); a[0] = helper(s[0]); }\n",
+        encoding="utf-8")
+    res = run_scan(tmp_path, ScanOptions(jobs=1, parse_timeout=5), tables)
+    assert list(res.skipped) == []
+    (kernel,) = res.kernels
+    assert (kernel.name, kernel.line) == ("k", 5)
+    assert {"warp-intrinsics", "full-lane-mask", "device-calls"} <= set(kernel.features)

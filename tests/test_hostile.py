@@ -194,3 +194,59 @@ def test_determinism_across_jobs(tmp_path, tables):
         d["scan"].pop("scan_date"), d["scan"].pop("duration_s"), d["scan"]["options"].pop("jobs")
         docs.append(json.dumps(d, sort_keys=True))
     assert docs[0] == docs[1]
+
+
+def test_parse_time_limit_costs_one_file_not_the_scan(tmp_path, tables):
+    """A pathological file is cut off by the per-file parse time limit and reported; the others are scanned."""
+    kernel = "__global__ void k{n}(float* a) {{ a[threadIdx.x] = __shfl_xor_sync(0xffffffff, a[0], 1); }}\n"
+    _write(tmp_path, {"slow.cu": "".join(kernel.format(n=n) for n in range(40000)),
+                      "ok.py": "import torch\ntorch.cuda.synchronize()\n"})
+    res = run_scan(tmp_path, ScanOptions(jobs=1, parse_timeout=0.001), tables)
+    reasons = {s.path: (s.partial, s.reason) for s in res.skipped}
+    assert reasons == {"slow.cu": (True, "cuda scanner: parse time limit (0.001 s) exceeded; raise --parse-timeout")}
+    assert [(f.use.path, f.use.symbol) for f in res.findings] == [("ok.py", "torch.cuda.synchronize")]
+
+
+def test_size_limit_is_configurable(tmp_path, tables):
+    _write(tmp_path, {"big.py": "import torch\ntorch.cuda.synchronize()\n" + "#" * (3 * 1024 * 1024)})
+    assert [s.path for s in run_scan(tmp_path, ScanOptions(jobs=1), tables).skipped] == []
+    res = run_scan(tmp_path, ScanOptions(jobs=1, max_file_size=2 * 1024 * 1024), tables)
+    assert [(s.path, s.reason.split(" (")[0]) for s in res.skipped] == [("big.py", "larger than the 2 MB limit")]
+
+
+def test_interrupt_leaves_no_report_and_a_sound_cache(tmp_path):
+    """Ctrl-C (SIGINT to the process group) mid-scan: exit 130, one line, no report or temp file, cache intact."""
+    import signal
+    import sqlite3
+    import time
+
+    tree = tmp_path / "tree"
+    body = "void g(void** p) { cudaMalloc(p, 4); cudaFree(*p); }\n" + "".join(
+        f"int f{n}(int x) {{ return x * {n} + (x >> 2); }}\n" for n in range(6000))
+    _write(tree, {f"k{i}.cu": body for i in range(120)})
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
+    cmd = [sys.executable, "-m", "portcheck", "scan", str(tree), "-q", "-f", "json,html", "--output-dir", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    db = cache / "portcheck"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(db.rglob("results.sqlite3")):
+        time.sleep(0.05)  # results are being cached: the scan is under way
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "portcheck: interrupted; no report written"
+    assert "Traceback" not in err
+    assert list(out.iterdir()) == []
+    dbs = list(db.rglob("results.sqlite3"))
+    assert dbs
+    with sqlite3.connect(dbs[0]) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["portcheck-report.html", "portcheck-report.json"]
+    doc = json.loads((out / "portcheck-report.json").read_text(encoding="utf-8"))
+    assert len(doc["findings"]) == 120 * 2

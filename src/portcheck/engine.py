@@ -51,7 +51,7 @@ _TABLES: Tables | None = None
 _TIMEOUT = 0.0
 
 
-class ParseTimeout(Exception):
+class ParseTimeout(BaseException):  # not Exception: scanners catch those, this must reach scan_file
     """A scanner took longer than the per-file limit."""
 
 

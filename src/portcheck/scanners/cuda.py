@@ -435,7 +435,7 @@ class _Scan:
     def _device_features(self, warp_rx, mask_rx) -> dict[str, tuple[Counter, set[str]]]:
         """Features of each __device__ helper and the helpers it calls (a kernel inherits what it calls)."""
         out: dict[str, tuple[Counter, set[str]]] = {}
-        names = {n.rpartition("::")[2]: n for n in self.device_bodies}
+        names = {short: n for n in self.device_bodies if (short := n.rpartition("::")[2]).isidentifier()}
         for name, (start, end) in self.device_bodies.items():
             uses = [UseView(s, sym, fam, kind) for s, e, sym, fam, kind, _d, _t in self.raw if start <= s < end]
             counts = kernel_features(self.clean, self.data, start, end, uses, warp_rx, mask_rx, [])
@@ -446,7 +446,8 @@ class _Scan:
 
     def _add_callees(self, counts: Counter, start: int, end: int, helper) -> None:
         """Fold in the features of the __device__ helpers a kernel calls, transitively, once each."""
-        todo = [full for full in helper if _count_calls(self.clean, start, end, full.rpartition("::")[2].encode())]
+        todo = [full for full in helper if (short := full.rpartition("::")[2]).isidentifier() and
+                _count_calls(self.clean, start, end, short.encode())]
         seen: set[str] = set()
         while todo:
             name = todo.pop()

@@ -184,6 +184,8 @@ _CALL_TAIL = re.compile(rb"\s*(?:<[^;{}()]*>)?\s*\(")
 
 def _count_calls(clean: bytes, start: int, end: int, name: bytes) -> int:
     """Calls `name(`, `name<T>(`, `ns::name(` in [start, end); not member calls `obj.name(`."""
+    if not name:  # an operator or an unnamed function: nothing to count (and find(b"") would never advance)
+        return 0
     n, count = len(name), 0
     i = clean.find(name, start, end)
     while i >= 0:
