@@ -86,7 +86,6 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
     from .document import build_document
     from .engine import ScanOptions, run_scan
     from .reporters import EXTENSIONS, get_reporter, write_output
-    from .reporters.terminal import print_summary
     from .tables import TableError, load_tables
 
     fmts = _parse_formats(formats) if formats else []
@@ -112,8 +111,8 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
         tables = load_tables([Path(p) for p in options.extra_mappings], cache_root)
         from .config import check_backends
         check_backends(cfg, [b.id for b in tables.backends])
-        console = _console(color, quiet, stderr=bool(output == "-"))
-        progress_factory = _progress_factory(console) if not quiet else None
+        console = None if quiet else _console(color, quiet, stderr=bool(output == "-"))  # rich: only when shown
+        progress_factory = _progress_factory(console) if console is not None else None
         result = run_scan(path, options, tables, progress_factory=progress_factory)
         doc = build_document(result, tables)
     except TableError as exc:
@@ -126,7 +125,8 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
         text = get_reporter(fmt)(doc)
         target = output if output else str(output_dir / f"portcheck-report{EXTENSIONS[fmt]}")
         write_output(text, target)
-    if not quiet:
+    if console is not None:
+        from .reporters.terminal import print_summary
         print_summary(doc, console)
         for fmt in fmts:
             if output != "-":

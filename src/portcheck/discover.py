@@ -7,7 +7,7 @@ import stat
 from fnmatch import fnmatchcase
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .model import SkippedFile
 
@@ -58,13 +58,10 @@ class _Ignore:
     """Stacked .gitignore specs: each applies to paths below its own folder."""
 
     def __init__(self, root: Path, excludes: Iterable[str], use_gitignore: bool) -> None:
-        import pathspec  # here, not at module level: it pulls in asyncio (~0.1 s), and `check` never needs it
-
-        self._gitignore = pathspec.GitIgnoreSpec
         self.root = root
         self.use_gitignore = use_gitignore
-        self.base = pathspec.GitIgnoreSpec.from_lines(list(excludes))
-        self.specs: dict[str, pathspec.PathSpec] = {}
+        self.base = gitignore_matcher(list(excludes))  # pathspec only for patterns the fast matcher cannot take
+        self.specs: dict[str, Any] = {}  # folder -> pathspec of its .gitignore (imported when one exists)
 
     def load_dir(self, rel_dir: str, abs_dir: str) -> None:
         if not self.use_gitignore:
@@ -75,21 +72,24 @@ class _Ignore:
                 lines = fh.read().splitlines()
         except OSError:
             return
+        import pathspec  # here, not at module level: it pulls in asyncio (~0.1 s)
+
+        gitignore = pathspec.GitIgnoreSpec
         try:
-            self.specs[rel_dir] = self._gitignore.from_lines(lines)
+            self.specs[rel_dir] = gitignore.from_lines(lines)
         except Exception:  # an odd pattern must not stop the scan; the file's other patterns are lost
             ok = []
             for line in lines:
                 try:
-                    self._gitignore.from_lines([line])
+                    gitignore.from_lines([line])
                     ok.append(line)
                 except Exception:
                     continue
-            self.specs[rel_dir] = self._gitignore.from_lines(ok)
+            self.specs[rel_dir] = gitignore.from_lines(ok)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
-        if self.base.match_file(probe):
+        if self.base(probe):
             return True
         for d, spec in self.specs.items():
             if d == "":

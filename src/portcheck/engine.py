@@ -207,15 +207,15 @@ def match(uses: Iterable[ApiUse], tables: Tables, backend_ids: tuple[str, ...]) 
     """Attach one verdict per backend to each use."""
     wanted = set(backend_ids)
     findings = []
+    memo: dict[tuple[str, str], tuple] = {}  # (symbol, family) -> verdicts: a repo repeats its symbols
     for use in uses:
         fam = family_for(use, tables)
         if fam != use.family:
             use = dataclasses.replace(use, family=fam)
-        if fam == "torch-op":
-            verdicts = tables.op_gap_verdicts(use.symbol)
-        else:
-            verdicts = tables.verdicts(use.symbol, fam)
-        verdicts = tuple((b, v) for b, v in verdicts if b in wanted)
+        verdicts = memo.get((use.symbol, fam))
+        if verdicts is None:
+            found = tables.op_gap_verdicts(use.symbol) if fam == "torch-op" else tables.verdicts(use.symbol, fam)
+            verdicts = memo[(use.symbol, fam)] = tuple((b, v) for b, v in found if b in wanted)
         if not verdicts:
             continue
         findings.append(Finding(use, verdicts, fingerprint(use)))

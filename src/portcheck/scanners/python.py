@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 
 from ..model import ApiUse
 from . import ScanOutput
@@ -27,7 +28,9 @@ def scan_python(path: str, text: str, tables) -> ScanOutput:
         return out
     try:
         try:
-            tree = ast.parse(text)
+            with warnings.catch_warnings():  # invalid escapes etc. in scanned code are not our warnings to print
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text)
         except SyntaxError as exc:
             return _not_parsed(out, path, text, tables, f"syntax error at line {exc.lineno}: {exc.msg}",
                                newer_syntax="nested" not in (exc.msg or ""))
