@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from portcheck.discover import classify  # noqa: E402
 from portcheck.fileio import Undecodable, decode, normalize  # noqa: E402

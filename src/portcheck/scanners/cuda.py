@@ -394,14 +394,14 @@ class _Scan:
                     line_end = len(data)
                 raw_line = data[line_start:line_end]
                 ascii_line = raw_line.isascii()
-                text = raw_line.decode("utf-8", "replace").rstrip("\r")
+                text = _text(raw_line).rstrip("\r")
                 cpos, ccol = line_start, 1
             e = min(e, line_end)
             if ascii_line:
                 col, end_col = s - line_start + 1, e - line_start + 1
             else:  # count characters incrementally: findings on one line come in order
-                col = ccol + len(data[cpos:s].decode("utf-8", "replace"))
-                end_col = col + len(data[s:e].decode("utf-8", "replace"))
+                col = ccol + _nchars(data[cpos:s])
+                end_col = col + _nchars(data[s:e])
                 cpos, ccol = s, col
             ki = bisect_right(kstarts, s) - 1
             in_kernel = ""
@@ -459,6 +459,19 @@ class _Scan:
                 if feat != "device-calls":
                     counts[feat] += n
             todo.extend(callees)
+
+
+def _text(raw: bytes) -> str:
+    """Bytes of self.data back to the text they came from (lone surrogates were encoded with surrogatepass)."""
+    try:
+        return raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def _nchars(raw: bytes) -> int:
+    """Characters in a UTF-8 byte run: every byte that is not a continuation byte starts one."""
+    return len(raw) - sum(1 for b in raw if 0x80 <= b <= 0xBF)
 
 
 def _source(text: str, col: int) -> str:
