@@ -49,12 +49,12 @@ def test_python2_file_is_partial_and_scanned_as_text(tables):
 
 def test_newer_syntax_falls_back_to_libcst(tables, monkeypatch):
     """Text the interpreter's parser rejects but libcst reads is scanned fully by the libcst walker."""
-    import portcheck.scanners.python as mod
+    import ast
 
-    def reject(text):
+    def reject(text, *args, **kwargs):
         raise SyntaxError("invalid syntax (pretend: newer Python)", ("x.py", 1, 1, "", 1, 1))
 
-    monkeypatch.setattr(mod.ast, "parse", reject)
+    monkeypatch.setattr(ast, "parse", reject)
     out = scan_python("n.py", "import torch.cuda as tc\ntc.synchronize()\n", tables)
     assert out.partial == ""
     assert [(u.line, u.column, u.symbol, u.confidence) for u in out.uses] == [
@@ -78,3 +78,10 @@ def test_deep_nesting_does_not_raise(tables):
 
 def test_file_without_trigger_tokens_is_not_parsed(tables):
     assert scan_python("a.py", "def f(:\n", tables).partial == ""
+
+
+def test_scanned_code_warnings_are_not_printed(tables, recwarn):
+    """`"\\d"` in scanned code makes ast.parse warn; that is the scanned project's business, not our stderr's."""
+    out = scan_python("w.py", 'import torch\nx = "\\d"\ntorch.cuda.synchronize()\n', tables)
+    assert [u.symbol for u in out.uses] == ["torch.cuda.synchronize"]
+    assert [str(w.message) for w in recwarn] == []

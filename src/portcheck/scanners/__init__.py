@@ -39,6 +39,16 @@ SCANNERS: dict[str, str] = {
 _loaded: dict[str, Scanner] = {}
 
 
+def parse_python(text: str, filename: str = "<unknown>"):
+    """ast.parse without printing the scanned code's own SyntaxWarnings (invalid escapes...) on our stderr."""
+    import ast
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=filename)
+
+
 def get_scanner(name: str) -> Scanner:
     fn = _loaded.get(name)
     if fn is None:

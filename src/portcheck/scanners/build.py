@@ -14,7 +14,7 @@ from fnmatch import fnmatchcase
 
 from ..model import ApiUse
 from ..tables import Tables
-from . import ScanOutput
+from . import ScanOutput, parse_python
 
 # ----------------------------------------------------------------------------------------------- shared
 
@@ -457,7 +457,7 @@ def scan_setup(path: str, text: str, tables: Tables) -> ScanOutput:
     """
     tx = _Text(text)
     try:
-        tree = ast.parse(text[1:] if tx.bom else text, filename=path)
+        tree = parse_python(text[1:] if tx.bom else text, filename=path)
         hits = _setup_hits(tree, tx)
     except SyntaxError as exc:
         return ScanOutput([], [], f"setup.py does not parse (line {exc.lineno}): {exc.msg}")

@@ -8,12 +8,10 @@ patterns (python_text.py) and reported as partly scanned, with the reason.
 """
 from __future__ import annotations
 
-import ast
 import re
-import warnings
 
 from ..model import ApiUse
-from . import ScanOutput
+from . import ScanOutput, parse_python
 from .python_ast import AstWalker
 from .python_text import cst_may_try, textual_uses
 
@@ -28,9 +26,7 @@ def scan_python(path: str, text: str, tables) -> ScanOutput:
         return out
     try:
         try:
-            with warnings.catch_warnings():  # invalid escapes etc. in scanned code are not our warnings to print
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text)
+            tree = parse_python(text)
         except SyntaxError as exc:
             return _not_parsed(out, path, text, tables, f"syntax error at line {exc.lineno}: {exc.msg}",
                                newer_syntax="nested" not in (exc.msg or ""))
