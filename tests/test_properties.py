@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portcheck.discover import gitignore_matcher
+from portcheck.discover import _Ignore, gitignore_matcher
 from portcheck.fileio import Undecodable, decode, normalize
 from portcheck.scanners import SCANNERS, get_scanner
 from portcheck.tables import load_tables
@@ -128,12 +128,37 @@ _COMPONENT = st.text(alphabet="abcx.-_*?", min_size=1, max_size=5).filter(lambda
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_COMPONENT, st.booleans()), min_size=1, max_size=4),
-       st.lists(_COMPONENT.filter(lambda s: "*" not in s and "?" not in s), min_size=1, max_size=4))
-def test_exclude_fast_path_agrees_with_pathspec(patterns, parts):
-    """The per-component matcher `check` uses gives pathspec's gitignore answer for every path."""
+       st.lists(_COMPONENT.filter(lambda s: "*" not in s and "?" not in s), min_size=1, max_size=4),
+       st.booleans())
+def test_exclude_fast_path_agrees_with_pathspec(patterns, parts, is_dir):
+    """The per-component matcher `check` uses gives pathspec's gitignore answer for every path, and for every
+    directory (a trailing slash: how discovery prunes a whole folder)."""
     pats = [p + ("/" if d else "") for p, d in patterns]
-    rel = "/".join(parts)
+    rel = "/".join(parts) + ("/" if is_dir else "")
     assert gitignore_matcher(pats)(rel) == pathspec.GitIgnoreSpec.from_lines(pats).match_file(rel), (pats, rel)
+
+
+_GITIGNORE_LINE = st.one_of(
+    st.tuples(_COMPONENT, st.booleans(), st.sampled_from(["", " ", "  ", "\t"])).map(
+        lambda t: t[0] + ("/" if t[1] else "") + t[2]),  # trailing blanks gitignore drops
+    st.sampled_from(["", "# a comment", "#*.py", "   ", " a", "!a", "a/b", "**/a", "a[bc]"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GITIGNORE_LINE, min_size=1, max_size=6),
+       st.lists(_COMPONENT.filter(lambda s: "*" not in s and "?" not in s), min_size=1, max_size=4),
+       st.booleans())
+def test_gitignore_file_matcher_agrees_with_pathspec(tmp_path_factory, lines, parts, is_dir):
+    """A .gitignore read by discovery (fast matcher for simple files, pathspec otherwise) answers like pathspec,
+    comments, blank lines, trailing blanks, negations and slashed patterns included."""
+    folder = tmp_path_factory.mktemp("gi")
+    (folder / ".gitignore").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ign = _Ignore(folder, [], True)
+    ign.load_dir("", str(folder))
+    probe = "/".join(parts) + ("/" if is_dir else "")
+    assert ign.ignored("/".join(parts), is_dir) == pathspec.GitIgnoreSpec.from_lines(lines).match_file(probe), \
+        (lines, probe)
 
 
 def test_lone_carriage_returns_end_lines_for_every_scanner():

@@ -1,4 +1,6 @@
-"""Per-file result cache: a file's scan output keyed by its content hash, the tool and the table versions.
+"""Result cache: a file's scan output keyed by its content hash, the tool and the table versions; and, per
+scanned root, the last whole-scan result (findings, effort...) keyed by every file's key plus the options, so a
+scan of an unchanged tree skips matching and estimating too.
 
 One SQLite database (WAL mode) under the cache folder: atomic writes, safe when several scans run at once, and an
 interrupted scan leaves no half-written entry. A corrupt database is discarded, never trusted.
@@ -16,6 +18,8 @@ from . import __version__
 from .model import ApiUse, FileReport, KernelInfo
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
+# Whole-scan results: one row per scanned root, replaced by each full scan of it (so the table stays small).
+_SCANS = "CREATE TABLE IF NOT EXISTS scans (root TEXT PRIMARY KEY, key TEXT NOT NULL, data BLOB NOT NULL)"
 
 
 def file_key(salt: str, path: str, scanners: tuple[str, ...], data: bytes) -> str:
@@ -26,13 +30,13 @@ def file_key(salt: str, path: str, scanners: tuple[str, ...], data: bytes) -> st
     return h.hexdigest()
 
 
-def _code_fingerprint() -> str:
+def _code_fingerprint(also: tuple[str, ...] = ()) -> str:
     """Hash of the scanner and model sources, so a changed scanner never serves stale results."""
     h = hashlib.blake2b(digest_size=12)
     h.update(repr((FileReport.__slots__, ApiUse.__slots__, KernelInfo.__slots__)).encode())
     here = Path(__file__).resolve().parent
     for p in sorted([here / "model.py", here / "suppress.py", here / "prefilter.py", here / "fileio.py",
-                     *(here / "scanners").glob("*.py")]):
+                     *(here / "scanners").glob("*.py"), *(here / name for name in also)]):
         try:
             h.update(p.read_bytes())
         except OSError:
@@ -56,6 +60,7 @@ class ResultCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute(_SCHEMA)
+        db.execute(_SCANS)
         db.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
         return db
 
@@ -107,6 +112,32 @@ class ResultCache:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+    def scan_salt(self) -> str:
+        """Salt of whole-scan keys: also the code that matches, estimates and filters by baseline."""
+        return self.salt + ":" + _code_fingerprint(("engine.py", "effort.py", "tables.py", "baseline.py"))
+
+    def get_scan(self, root: str, key: str) -> object | None:
+        """The stored whole-scan result of `root` if it was stored under `key`, else None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM scans WHERE root = ? AND key = ?", (root, key)).fetchone()
+            return pickle.loads(row[0]) if row else None  # noqa: S301 - our own cache
+        except sqlite3.DatabaseError:
+            self._reset()
+        except Exception:  # an unreadable entry is a miss, never an error
+            pass
+        return None
+
+    def put_scan(self, root: str, key: str, value: object) -> None:
+        if self.db is None:
+            return
+        try:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            self.db.execute("INSERT OR REPLACE INTO scans (root, key, data) VALUES (?, ?, ?)", (root, key, blob))
+        except (sqlite3.DatabaseError, pickle.PicklingError):
+            pass
 
     def close(self) -> None:
         if self.db is not None:

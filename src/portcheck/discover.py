@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -61,7 +61,7 @@ class _Ignore:
         self.root = root
         self.use_gitignore = use_gitignore
         self.base = gitignore_matcher(list(excludes))  # pathspec only for patterns the fast matcher cannot take
-        self.specs: dict[str, Any] = {}  # folder -> pathspec of its .gitignore (imported when one exists)
+        self.specs: dict[str, Callable[[str], bool]] = {}  # folder -> matcher of its .gitignore
 
     def load_dir(self, rel_dir: str, abs_dir: str) -> None:
         if not self.use_gitignore:
@@ -72,11 +72,15 @@ class _Ignore:
                 lines = fh.read().splitlines()
         except OSError:
             return
+        pats = [line.rstrip() for line in lines if line.strip() and not line.startswith("#")]
+        if _all_simple(pats):  # most .gitignore files: no pathspec import (~0.1 s)
+            self.specs[rel_dir] = gitignore_matcher(pats)
+            return
         import pathspec  # here, not at module level: it pulls in asyncio (~0.1 s)
 
         gitignore = pathspec.GitIgnoreSpec
         try:
-            self.specs[rel_dir] = gitignore.from_lines(lines)
+            self.specs[rel_dir] = gitignore.from_lines(lines).match_file
         except Exception:  # an odd pattern must not stop the scan; the file's other patterns are lost
             ok = []
             for line in lines:
@@ -85,23 +89,27 @@ class _Ignore:
                     ok.append(line)
                 except Exception:
                     continue
-            self.specs[rel_dir] = gitignore.from_lines(ok)
+            self.specs[rel_dir] = gitignore.from_lines(ok).match_file
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
         if self.base(probe):
             return True
-        for d, spec in self.specs.items():
+        for d, matches in self.specs.items():
             if d == "":
-                if spec.match_file(probe):
+                if matches(probe):
                     return True
-            elif probe.startswith(d + "/") and spec.match_file(probe[len(d) + 1:]):
+            elif probe.startswith(d + "/") and matches(probe[len(d) + 1:]):
                 return True
         return False
 
 
 # One path-component pattern: no slash inside, no escape, negation, comment or bracket class.
 _SIMPLE = re.compile(r"[^/\\!#\s\[][^/\\\[]*/?")
+
+
+def _all_simple(patterns: list[str]) -> bool:
+    return all(_SIMPLE.fullmatch(p) and "**" not in p for p in patterns)
 
 
 def gitignore_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
@@ -112,19 +120,23 @@ def gitignore_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
     patterns load pathspec, whose import (~0.1 s, it pulls in asyncio) `portcheck check` cannot spare.
     """
     pats = [p.strip() for p in patterns if p.strip()]
-    if not all(_SIMPLE.fullmatch(p) and "**" not in p for p in pats):
+    if not _all_simple(pats):
         import pathspec
 
         return pathspec.GitIgnoreSpec.from_lines(pats).match_file
-    dirs = [p[:-1] for p in pats if p.endswith("/")]
-    anys = [p for p in pats if not p.endswith("/")]
+    def one(globs: list[str]) -> Callable[[str], Any]:
+        if not globs:
+            return lambda _part: None
+        return re.compile("|".join(f"(?:{translate(g)})" for g in globs)).match  # fnmatchcase, all at once
 
-    def excluded(rel: str) -> bool:
+    dirs = one([p[:-1] for p in pats if p.endswith("/")])
+    anys = one([p for p in pats if not p.endswith("/")])
+
+    def excluded(rel: str) -> bool:  # a trailing slash marks a directory, as for pathspec
         parts = rel.strip("/").split("/")
+        last = len(parts) - 1 + rel.endswith("/")
         for i, part in enumerate(parts):
-            if any(fnmatchcase(part, p) for p in anys):
-                return True
-            if i < len(parts) - 1 and any(fnmatchcase(part, p) for p in dirs):
+            if anys(part) or (i < last and dirs(part)):
                 return True
         return False
     return excluded

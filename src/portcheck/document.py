@@ -18,12 +18,16 @@ def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str
     findings = []
     by_status = {b: {s: 0 for s in STATUSES} for b in backend_ids}
     by_family: Counter[str] = Counter()
+    shared: dict[int, dict[str, Any]] = {}  # matching gives one verdicts tuple per symbol: one (read-only) dict
     for f in result.findings:
         u = f.use
         by_family[u.family] += 1
-        verdicts = {}
+        verdicts = shared.get(id(f.verdicts))
+        if verdicts is None:
+            verdicts = shared[id(f.verdicts)] = {
+                bid: {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref, "rule": v.rule}
+                for bid, v in f.verdicts}
         for bid, v in f.verdicts:
-            verdicts[bid] = {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref, "rule": v.rule}
             by_status[bid][v.status] += 1
         findings.append({
             "id": f.fingerprint, "path": u.path, "line": u.line, "column": u.column, "end_line": u.end_line,

@@ -162,14 +162,9 @@ def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
                 progress(1)
 
 
-def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tables,
-                     progress: Callable[[int], None] | None) -> list[FileReport]:
-    """Serve unchanged files from the result cache; scan the rest; store what was scanned."""
-    if not options.cache_dir:
-        return list(scan_files(files, options, tables, progress))
-    from .cache import ResultCache, file_key
+def _file_keys(files: list[SourceFile], cache) -> list[str | None]:
+    from .cache import file_key
 
-    cache = ResultCache(Path(options.cache_dir), tables.fingerprint)
     keys: list[str | None] = []
     for src in files:
         try:
@@ -177,6 +172,17 @@ def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tabl
                 keys.append(file_key(cache.salt, src.path, src.scanners, fh.read()))
         except OSError:
             keys.append(None)
+    return keys
+
+
+def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tables,
+                     progress: Callable[[int], None] | None, cache=None,
+                     keys: list[str | None] | None = None) -> list[FileReport]:
+    """Serve unchanged files from the result cache; scan the rest; store what was scanned."""
+    if cache is None:
+        return list(scan_files(files, options, tables, progress))
+    if keys is None:
+        keys = _file_keys(files, cache)
     hits = cache.get_many([k for k in keys if k])
     todo = [(i, src) for i, (src, k) in enumerate(zip(files, keys)) if not k or k not in hits]
     if progress and len(files) - len(todo):
@@ -186,8 +192,33 @@ def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tabl
     for (i, _), rep in zip(todo, fresh):
         reports[i] = rep
     cache.put_many((keys[i], rep) for (i, _), rep in zip(todo, fresh) if keys[i])
-    cache.close()
     return [r for r in reports if r is not None]
+
+
+def _scan_key(cache, files: list[SourceFile], keys: list[str | None], skipped: list[SkippedFile],
+              options: ScanOptions, backend_ids: tuple[str, ...], with_effort: bool, own: set[str]) -> str | None:
+    """Key of a whole scan: every file's content key, what discovery skipped, and every option that changes the
+    result. None (no whole-scan caching) when a file could not be read or the baseline cannot be hashed."""
+    import hashlib
+    import json
+
+    if any(k is None for k in keys):
+        return None
+    h = hashlib.blake2b(digest_size=20)
+    h.update(cache.scan_salt().encode())
+    for src, k in zip(files, keys):
+        h.update(f"{src.path}\0{k}\n".encode("utf-8", "surrogateescape"))
+    for s in skipped:
+        h.update(f"skip\0{s.path}\0{s.reason}\0{s.partial}\n".encode("utf-8", "surrogateescape"))
+    settings = {"backends": backend_ids, "effort": with_effort, "own": sorted(own),
+                "overrides": options.effort_overrides, "ignores": options.per_file_ignores}
+    h.update(json.dumps(settings, sort_keys=True, default=repr).encode())
+    if options.baseline:
+        try:
+            h.update(Path(options.baseline).read_bytes())
+        except OSError:
+            return None
+    return h.hexdigest()
 
 
 # ----------------------------------------------------------------------------------------------- matching
@@ -247,15 +278,58 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
         included = gitignore_matcher(options.include)
         files = [f for f in files if included(f.path)]
     progress = progress_factory(len(files)) if progress_factory else None
-    reports = _scan_with_cache(files, options, tables, progress)
+    own = own_packages(root)
+    cache = None
+    if options.cache_dir:
+        from .cache import ResultCache
+        cache = ResultCache(Path(options.cache_dir), tables.fingerprint)
+    try:
+        keys = _file_keys(files, cache) if cache is not None else None
+        scan_key = root_id = None
+        if cache is not None and only_files is None:
+            assert keys is not None
+            scan_key = _scan_key(cache, files, keys, skipped, options, backend_ids, with_effort, own)
+            root_id = str(root.resolve())
+        stored = cache.get_scan(root_id, scan_key) if cache is not None and scan_key and root_id else None
+        if isinstance(stored, tuple) and len(stored) == 7:
+            findings, kernels, stats, skipped, suppressed, effort, baselined = stored
+            if progress:
+                progress(len(files))
+        else:
+            reports = _scan_with_cache(files, options, tables, progress, cache, keys)
+            findings, kernels, stats, skipped, suppressed, effort, baselined = _aggregate(
+                reports, skipped, options, tables, backend_ids, own, with_effort)
+            if cache is not None and scan_key and root_id:
+                cache.put_scan(root_id, scan_key, (findings, kernels, stats, skipped, suppressed, effort, baselined))
+    finally:
+        if cache is not None:
+            cache.close()
+    backends_meta = tuple(tables.backend(b).meta() for b in backend_ids)
+    metadata = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "portcheck", "version": __version__},
+        "tables_version": tables.fingerprint,
+        "scan_date": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "root": root.name or str(root),
+        "options": options.public(),
+        "files_discovered": len(files),
+        "baselined": baselined,
+        "own_packages": sorted(own),
+        "duration_s": round(time.monotonic() - started, 3),
+    }
+    return ScanResult(str(root), findings, kernels, stats, skipped, suppressed, backends_meta, effort, metadata)
 
+
+def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: ScanOptions, tables: Tables,
+               backend_ids: tuple[str, ...], own: set[str], with_effort: bool) -> tuple:
+    """Per-file reports -> sorted findings (matched, baseline-filtered), kernels, stats, skips, suppressions,
+    effort."""
     findings: list[Finding] = []
     kernels = []
     stats: list[FileStat] = []
     suppressed: list[Suppression] = []
     skipped = list(skipped)
     ignore_rules = _per_file_rules(options.per_file_ignores)
-    own = own_packages(root)
     for rep in reports:
         uses, extra_suppressed = _apply_per_file_ignores(rep.uses, ignore_rules)
         if own:  # scanning apex itself: its own `import apex.x` is not a dependency on apex
@@ -278,25 +352,11 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
     kernels.sort(key=lambda k: (k.path, k.line, k.name))
     skipped.sort(key=lambda s: (s.path, s.reason))
     suppressed.sort(key=lambda s: (s.path, s.line, s.symbol))
-    backends_meta = tuple(tables.backend(b).meta() for b in backend_ids)
     effort: dict[str, Any] = {}
     if with_effort:
         from .effort import estimate_effort  # imported here: `check` does not need it
         effort = estimate_effort(findings, kernels, tables, backend_ids, options.effort_overrides)
-    metadata = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "portcheck", "version": __version__},
-        "tables_version": tables.fingerprint,
-        "scan_date": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "root": root.name or str(root),
-        "options": options.public(),
-        "files_discovered": len(files),
-        "baselined": baselined,
-        "own_packages": sorted(own),
-        "duration_s": round(time.monotonic() - started, 3),
-    }
-    return ScanResult(str(root), tuple(findings), tuple(kernels), tuple(stats), tuple(skipped), tuple(suppressed),
-                      backends_meta, effort, metadata)
+    return (tuple(findings), tuple(kernels), tuple(stats), tuple(skipped), tuple(suppressed), effort, baselined)
 
 
 def own_packages(root: Path) -> set[str]:

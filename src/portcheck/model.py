@@ -20,6 +20,12 @@ KINDS: tuple[str, ...] = (
 CONFIDENCES: tuple[str, ...] = ("resolved", "syntactic", "textual")
 
 
+def _positional(self):
+    """`__reduce__` of the slotted dataclasses: positional re-construction unpickles ~40 % faster than the
+    slots `__setstate__` (cache loads)."""
+    return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
 class ApiUse:
     """One place where code is tied to CUDA; backend-agnostic."""
@@ -38,9 +44,7 @@ class ApiUse:
     detail: str = ""  # scanner's extra words, e.g. "via alias tc" or the device string seen
     in_kernel: str = ""  # name of the enclosing __global__ kernel, if any
 
-    def __reduce__(self):  # positional re-construction: ~40 % faster cache loads than the slots __setstate__
-        return (ApiUse, (self.path, self.line, self.column, self.end_line, self.end_column, self.language, self.kind,
-                         self.symbol, self.family, self.source, self.confidence, self.detail, self.in_kernel))
+    __reduce__ = _positional
 
 
 class Verdict(NamedTuple):
@@ -68,6 +72,8 @@ class KernelInfo:
     features: tuple[str, ...] = ()  # sorted names from KERNEL_FEATURES
     feature_counts: tuple[tuple[str, int], ...] = ()
 
+    __reduce__ = _positional
+
 
 KERNEL_FEATURES: tuple[str, ...] = (
     "shared-memory", "dynamic-shared-memory", "warp-intrinsics", "warp-size-32", "full-lane-mask",
@@ -82,6 +88,8 @@ class SkippedFile:
     reason: str
     partial: bool = False  # True: scanned in part (e.g. decoded with replacement characters)
 
+    __reduce__ = _positional
+
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
@@ -92,12 +100,16 @@ class Suppression:
     symbol: str
     reason: str = ""
 
+    __reduce__ = _positional
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
     use: ApiUse
     verdicts: tuple[tuple[str, Verdict], ...]  # (backend id, verdict), in backend order
     fingerprint: str
+
+    __reduce__ = _positional
 
     def verdict(self, backend: str) -> Verdict | None:
         for b, v in self.verdicts:
@@ -127,6 +139,8 @@ class FileReport:
     suppressed: tuple[Suppression, ...] = ()
     note: str = ""
 
+    __reduce__ = _positional
+
 
 @dataclass(frozen=True, slots=True)
 class FileStat:
@@ -139,6 +153,8 @@ class FileStat:
     findings: int
     suppressed: int = 0
     note: str = ""  # how the file was decoded, when it was not clean UTF-8
+
+    __reduce__ = _positional
 
 
 @dataclass(frozen=True)

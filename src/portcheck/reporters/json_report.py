@@ -4,20 +4,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# Large lists are written one element per line with the C encoder (an indented dump of 20k findings takes the
-# pure-Python encoder seconds); the rest is indented for people. ensure_ascii keeps lone surrogates and control
-# characters from scanned code valid JSON (as \u escapes).
-_LINE_LISTS = ("findings", "kernels", "files", "skipped", "suppressed")
+# Objects are indented for people; a list of objects (findings, files, effort line items...) is written one
+# compact element per line and a list of plain values on one line, all by the C encoder (an indented dump of 20k
+# findings takes the pure-Python encoder seconds). ensure_ascii keeps lone surrogates and control characters
+# from scanned code valid JSON (as \u escapes).
+_compact = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": ")).encode
 
 
 def render(doc: dict[str, Any]) -> str:
-    compact = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": ")).encode
-    parts = []
-    for key, value in doc.items():
-        if key in _LINE_LISTS and isinstance(value, list):
-            body = ",\n  ".join(compact(v) for v in value)
-            parts.append(f" {json.dumps(key)}: [" + (f"\n  {body}\n ]" if value else "]"))
-        else:
-            text = json.dumps(value, indent=1, ensure_ascii=True).replace("\n", "\n ")
-            parts.append(f" {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    memo: dict[int, str] = {}  # id of a verdicts dict -> its text: findings of one symbol share one dict
+
+    def element(v: Any) -> str:
+        verdicts = v.get("verdicts") if isinstance(v, dict) else None
+        if not isinstance(verdicts, dict) or next(reversed(v)) != "verdicts":
+            return _compact(v)
+        text = memo.get(id(verdicts))
+        if text is None:
+            text = memo[id(verdicts)] = _compact(verdicts)
+        head = _compact({k: x for k, x in v.items() if k != "verdicts"})
+        return f"{head[:-1]}, \"verdicts\": {text}}}"
+
+    def write(value: Any, pad: str) -> str:
+        if isinstance(value, dict) and value:
+            inner = pad + " "
+            return "{\n" + ",\n".join(f"{inner}{_compact(str(k))}: {write(v, inner)}" for k, v in value.items()) \
+                + f"\n{pad}}}"
+        if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+            inner = pad + " "
+            return "[\n" + ",\n".join(inner + element(v) for v in value) + f"\n{pad}]"
+        return _compact(value)
+
+    return write(doc, "") + "\n"
