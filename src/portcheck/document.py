@@ -10,7 +10,16 @@ from .tables import Tables
 
 def _clean(text: str) -> str:
     """Drop lone surrogates so every format can encode the text."""
-    return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else text
+    if not isinstance(text, str) or text.isascii():
+        return text
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _category(family: str, tables: Tables | None, memo: dict[str, str]) -> str:
+    cat = memo.get(family)
+    if cat is None:
+        cat = memo[family] = tables.category_of(family) if tables else ""
+    return cat
 
 
 def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str, Any]:
@@ -19,6 +28,7 @@ def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str
     by_status = {b: {s: 0 for s in STATUSES} for b in backend_ids}
     by_family: Counter[str] = Counter()
     shared: dict[int, dict[str, Any]] = {}  # matching gives one verdicts tuple per symbol: one (read-only) dict
+    categories: dict[str, str] = {}
     for f in result.findings:
         u = f.use
         by_family[u.family] += 1
@@ -32,7 +42,7 @@ def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str
         findings.append({
             "id": f.fingerprint, "path": u.path, "line": u.line, "column": u.column, "end_line": u.end_line,
             "end_column": u.end_column, "language": u.language, "kind": u.kind, "symbol": _clean(u.symbol),
-            "family": u.family, "category": tables.category_of(u.family) if tables else "",
+            "family": u.family, "category": _category(u.family, tables, categories),
             "source": _clean(u.source), "confidence": u.confidence, "detail": _clean(u.detail),
             "in_kernel": u.in_kernel, "verdicts": verdicts,
         })

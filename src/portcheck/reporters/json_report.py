@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from json import encoder as _encoder
 from typing import Any
 
 # Objects are indented for people; a list of objects (findings, files, effort line items...) is written one
@@ -9,6 +10,14 @@ from typing import Any
 # findings takes the pure-Python encoder seconds). ensure_ascii keeps lone surrogates and control characters
 # from scanned code valid JSON (as \u escapes).
 _compact = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": ")).encode
+if _encoder.c_make_encoder is not None:  # CPython: one C encoder for every element (encode() makes one per call)
+    _c_encode = _encoder.c_make_encoder(None, None, _encoder.encode_basestring_ascii, None, ": ", ", ", False, False,
+                                        True)
+
+    def _compact(value: Any, _join=", ".join) -> str:  # noqa: F811 - same output, faster
+        if isinstance(value, str):
+            return _encoder.encode_basestring_ascii(value)
+        return "".join(_c_encode(value, 0))
 
 
 def render(doc: dict[str, Any]) -> str:

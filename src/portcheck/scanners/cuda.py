@@ -68,7 +68,10 @@ def query_captures(root: Any) -> dict[str, list[Any]]:
     if "query" not in _state:
         from tree_sitter import Query, QueryCursor
         _state.update(query=Query(_state["lang"], _QUERY_SRC), cursor=QueryCursor)
-    return _state["cursor"](_state["query"]).captures(root)
+    caps = _state["cursor"](_state["query"]).captures(root)
+    for nodes in caps.values():  # the query can list one pattern's nodes out of document order (vllm's
+        nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))  # skinny_gemms.cu): sort them as the walk has them
+    return caps
 
 
 def walk_captures(root: Any) -> dict[str, list[Any]]:
