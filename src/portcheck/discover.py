@@ -72,9 +72,9 @@ class _Ignore:
                 lines = fh.read().splitlines()
         except OSError:
             return
-        pats = [line.rstrip() for line in lines if line.strip() and not line.startswith("#")]
-        if _all_simple(pats):  # most .gitignore files: no pathspec import (~0.1 s)
-            self.specs[rel_dir] = gitignore_matcher(pats)
+        fast = _fast_matcher([line.rstrip() for line in lines if line.strip() and not line.startswith("#")])
+        if fast is not None:  # most .gitignore files: no pathspec import (~0.1 s)
+            self.specs[rel_dir] = fast
             return
         import pathspec  # here, not at module level: it pulls in asyncio (~0.1 s)
 
@@ -104,33 +104,39 @@ class _Ignore:
         return False
 
 
-# One path-component pattern: no slash inside, no escape, negation, comment or bracket class.
-_SIMPLE = re.compile(r"[^/\\!#\s\[][^/\\\[]*/?")
+def _fast_pattern(p: str) -> tuple[tuple[str, ...], bool] | None:
+    """(glob components, directory-only) of a pattern the fast matcher takes exactly, else None.
+
+    One component (`build/`, `*.egg-info`) matches at any depth; several (`docs/_build`, `/dist`) match from the
+    .gitignore's folder down, one component each. Left to pathspec: negation, escapes, bracket classes, `**`,
+    leading blanks, `.`/`..` and empty components."""
+    if not p or p[0] in "!#" or p[0].isspace() or "\\" in p or "[" in p or "**" in p:
+        return None
+    dir_only = p.endswith("/")
+    body = p[:-1] if dir_only else p
+    anchored = "/" in body
+    comps = tuple((body[1:] if body.startswith("/") else body).split("/"))
+    if any(c in ("", ".", "..") for c in comps):
+        return None
+    return (comps, dir_only) if anchored else ((comps[0],), dir_only)
 
 
-def _all_simple(patterns: list[str]) -> bool:
-    return all(_SIMPLE.fullmatch(p) and "**" not in p for p in patterns)
+def _fast_matcher(patterns: list[str]) -> Callable[[str], bool] | None:
+    """gitignore's answer by fnmatch per path component, or None when a pattern needs pathspec."""
+    parsed = [(_fast_pattern(p), "/" in p.rstrip("/")) for p in patterns]
+    if any(fp is None for fp, _ in parsed):
+        return None
 
-
-def gitignore_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
-    """A test `rel_path -> matched?` with gitignore semantics (excludes, includes, per-file ignores).
-
-    Patterns that name one path component (`build/`, `*.egg-info/`: no inner slash, escape or negation) are
-    matched per component with fnmatch, which for such patterns is exactly gitignore's rule; only other
-    patterns load pathspec, whose import (~0.1 s, it pulls in asyncio) `portcheck check` cannot spare.
-    """
-    pats = [p.strip() for p in patterns if p.strip()]
-    if not _all_simple(pats):
-        import pathspec
-
-        return pathspec.GitIgnoreSpec.from_lines(pats).match_file
     def one(globs: list[str]) -> Callable[[str], Any]:
         if not globs:
             return lambda _part: None
         return re.compile("|".join(f"(?:{translate(g)})" for g in globs)).match  # fnmatchcase, all at once
 
-    dirs = one([p[:-1] for p in pats if p.endswith("/")])
-    anys = one([p for p in pats if not p.endswith("/")])
+    floating = [fp for fp, anchored in parsed if not anchored]
+    dirs = one([c[0] for (c, dir_only) in floating if dir_only])
+    anys = one([c[0] for (c, dir_only) in floating if not dir_only])
+    rooted = [(tuple(re.compile(translate(c)).match for c in comps), dir_only)
+              for (comps, dir_only), anchored in parsed if anchored]
 
     def excluded(rel: str) -> bool:  # a trailing slash marks a directory, as for pathspec
         parts = rel.strip("/").split("/")
@@ -138,8 +144,28 @@ def gitignore_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
         for i, part in enumerate(parts):
             if anys(part) or (i < last and dirs(part)):
                 return True
+        for globs, dir_only in rooted:  # the path, or a folder above it, is the pattern's path
+            n = len(globs)
+            if len(parts) >= n and (n <= last or not dir_only) and all(g(x) for g, x in zip(globs, parts)):
+                return True
         return False
     return excluded
+
+
+def gitignore_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """A test `rel_path -> matched?` with gitignore semantics (excludes, includes, per-file ignores).
+
+    Plain patterns (`build/`, `*.egg-info/`, `docs/_build`: no negation, escape, bracket class or `**`) are
+    matched per component with fnmatch, which for them is exactly gitignore's rule; only other patterns load
+    pathspec, whose import (~0.1 s, it pulls in asyncio) `portcheck check` and warm scans cannot spare.
+    """
+    pats = [p.strip() for p in patterns if p.strip()]
+    fast = _fast_matcher(pats)
+    if fast is not None:
+        return fast
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(pats).match_file
 
 
 def discover(root: Path, excludes: Iterable[str] = (), use_default_excludes: bool = True,
