@@ -124,7 +124,8 @@ def test_violations_sees_a_position_outside_the_file():
 
 
 _COMPONENT = st.one_of(  # a few common names so that multi-component patterns match often enough to test
-    st.sampled_from(["a", "b", "ab", "a.x", "*", "a*", "?", "*.x"]),
+    st.sampled_from(["a", "b", "ab", "a.x", "*", "a*", "?", "*.x", "a.[xy]", "[a-c]*", "[ab]", "[!a]", "[^a]",
+                     "[a-]", "[-a]", "a]", "[]a]", "[a"]),
     st.text(alphabet="abcx.-_*?", min_size=1, max_size=5).filter(lambda s: s not in (".", "..")))
 _NAME = _COMPONENT.filter(lambda s: "*" not in s and "?" not in s)
 # plain patterns: one component (any depth) or several (from the .gitignore's folder), a leading and/or trailing

@@ -104,13 +104,17 @@ class _Ignore:
         return False
 
 
+# A bracket class fnmatch and git read alike (`*.py[cod]`, `[0-9]`): no negation, escape, slash or edge dash.
+_CLASS = re.compile(r"\[(?![-\]])[^\]\[!^\\/]*(?<!-)\]")
+
+
 def _fast_pattern(p: str) -> tuple[tuple[str, ...], bool] | None:
     """(glob components, directory-only) of a pattern the fast matcher takes exactly, else None.
 
     One component (`build/`, `*.egg-info`) matches at any depth; several (`docs/_build`, `/dist`) match from the
-    .gitignore's folder down, one component each. Left to pathspec: negation, escapes, bracket classes, `**`,
+    .gitignore's folder down, one component each. Left to pathspec: negation, escapes, odd bracket classes, `**`,
     leading blanks, `.`/`..` and empty components."""
-    if not p or p[0] in "!#" or p[0].isspace() or "\\" in p or "[" in p or "**" in p:
+    if not p or p[0] in "!#" or p[0].isspace() or "\\" in p or "**" in p or "[" in _CLASS.sub("", p):
         return None
     dir_only = p.endswith("/")
     body = p[:-1] if dir_only else p
