@@ -58,6 +58,29 @@ def test_discover_honours_gitignore_and_default_excludes(tmp_path):
                                        "keep.gen.py", "src/sub/local.py", "src/sub/other.py", "third_party/x.cu"]
 
 
+def test_gitignore_never_hides_files_git_tracks(tmp_path):
+    """As in git (and in DeepSpeed, whose .gitignore lists `*.cuh` over tracked kernel headers): a .gitignore
+    rule skips untracked files only. Without git metadata (an exported tree) the rule applies to every file."""
+    root = _tree(tmp_path / "repo", {
+        ".gitignore": "*.cuh\ngen/\n", "csrc/tracked.cuh": "", "csrc/untracked.cuh": "", "gen/kept.cu": "",
+        "gen/scratch.cu": "", "a.py": "",
+    })
+    exported = [f.path for f in discover(root)[0]]
+    assert exported == ["a.py"]
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+    git("init", "-q")
+    git("add", "a.py", ".gitignore")
+    git("add", "-f", "csrc/tracked.cuh", "gen/kept.cu")
+    assert [f.path for f in discover(root)[0]] == ["a.py", "csrc/tracked.cuh", "gen/kept.cu"]
+    assert [f.path for f in discover(root / "csrc")[0]] == ["tracked.cuh"]  # the top's .gitignore still counts
+    (root / "csrc" / ".git").mkdir()  # csrc/ the top of a work tree of its own: the outer .gitignore is not its
+    assert [f.path for f in discover(root / "csrc")[0]] == ["tracked.cuh", "untracked.cuh"]
+    assert [f.path for f in discover(root, use_gitignore=False)[0]] == [
+        "a.py", "csrc/tracked.cuh", "csrc/untracked.cuh", "gen/kept.cu", "gen/scratch.cu"]
+
+
 @pytest.mark.skipif(os.name != "posix", reason="symlinks")
 def test_discover_never_leaves_the_root(tmp_path):
     outside = tmp_path / "outside"

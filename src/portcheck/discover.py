@@ -61,9 +61,29 @@ class _Ignore:
         self.root = root
         self.use_gitignore = use_gitignore
         self.base = gitignore_matcher(list(excludes))  # pathspec only for patterns the fast matcher cannot take
-        self.specs: dict[str, Callable[[str], bool]] = {}  # folder -> matcher of its .gitignore
+        # (folder under the root, prefix, matcher) per .gitignore; a .gitignore above the root (when the root is
+        # a sub-folder of a git work tree) has folder "" and the root's path from its own folder as prefix
+        self.specs: list[tuple[str, str, Callable[[str], bool]]] = []
+        self.tracked: tuple[frozenset[str], frozenset[str]] | None = None  # git's files, their folders
 
-    def load_dir(self, rel_dir: str, abs_dir: str) -> None:
+    def load_parents(self) -> None:
+        """The .gitignore files between the top of the git work tree holding the root and the root itself."""
+        if not self.use_gitignore:
+            return
+        here = Path(os.path.realpath(self.root))
+        if (here / ".git").exists():
+            return  # the root is the top of its work tree
+        chain = []
+        for folder in here.parents:
+            chain.append(folder)
+            if (folder / ".git").exists():
+                break
+        else:
+            return  # not inside a git work tree: folders above the root are none of the project's business
+        for folder in chain:
+            self.load_dir("", str(folder), here.relative_to(folder).as_posix() + "/")
+
+    def load_dir(self, rel_dir: str, abs_dir: str, prefix: str = "") -> None:
         if not self.use_gitignore:
             return
         gi = os.path.join(abs_dir, ".gitignore")
@@ -74,13 +94,13 @@ class _Ignore:
             return
         fast = _fast_matcher([line.rstrip() for line in lines if line.strip() and not line.startswith("#")])
         if fast is not None:  # most .gitignore files: no pathspec import (~0.1 s)
-            self.specs[rel_dir] = fast
+            self.specs.append((rel_dir, prefix, fast))
             return
         import pathspec  # here, not at module level: it pulls in asyncio (~0.1 s)
 
         gitignore = pathspec.GitIgnoreSpec
         try:
-            self.specs[rel_dir] = gitignore.from_lines(lines).match_file
+            spec = gitignore.from_lines(lines)
         except Exception:  # an odd pattern must not stop the scan; the file's other patterns are lost
             ok = []
             for line in lines:
@@ -89,23 +109,47 @@ class _Ignore:
                     ok.append(line)
                 except Exception:
                     continue
-            self.specs[rel_dir] = gitignore.from_lines(ok).match_file
+            spec = gitignore.from_lines(ok)
+        self.specs.append((rel_dir, prefix, spec.match_file))
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
         if self.base(probe):
             return True
-        for d, matches in self.specs.items():
-            if d == "":
-                if matches(probe):
-                    return True
-            elif probe.startswith(d + "/") and matches(probe[len(d) + 1:]):
-                return True
+        for d, prefix, matches in self.specs:
+            if (matches(prefix + probe) if d == "" else probe.startswith(d + "/") and matches(probe[len(d) + 1:])):
+                return not self.is_tracked(rel, is_dir)  # as in git: .gitignore never hides a tracked file
         return False
+
+    def is_tracked(self, rel: str, is_dir: bool) -> bool:
+        """Whether git tracks the file (or a file below the folder); asked only of .gitignore'd paths."""
+        if self.tracked is None:
+            self.tracked = _git_tracked(self.root)
+        files, dirs = self.tracked
+        return rel in (dirs if is_dir else files)
 
 
 # A bracket class fnmatch and git read alike (`*.py[cod]`, `[0-9]`): no negation, escape, slash or edge dash.
 _CLASS = re.compile(r"\[(?![-\]])[^\]\[!^\\/]*(?<!-)\]")
+
+
+def _git_tracked(root: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """Files git tracks under `root` (relative, POSIX) and their folders; empty outside a git work tree or
+    without git (then .gitignore applies to every file, as for an exported tree)."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached"], capture_output=True,
+                             timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset(), frozenset()
+    files = frozenset(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
+    dirs = {f.rsplit("/", 1)[0] for f in files if "/" in f}
+    for d in list(dirs):
+        while "/" in d:
+            d = d.rsplit("/", 1)[0]
+            dirs.add(d)
+    return files, frozenset(dirs)
 
 
 def _fast_pattern(p: str) -> tuple[tuple[str, ...], bool] | None:
@@ -179,6 +223,7 @@ def discover(root: Path, excludes: Iterable[str] = (), use_default_excludes: boo
     real_root = os.path.realpath(root)
     pats = (list(DEFAULT_EXCLUDES) if use_default_excludes else []) + list(excludes)
     ign = _Ignore(root, pats, use_gitignore)
+    ign.load_parents()
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
 
