@@ -66,7 +66,7 @@ class Spy:
 def _doc(root, tables, cache_dir, **opts):
     doc = build_document(run_scan(root, ScanOptions(jobs=1, cache_dir=str(cache_dir), **opts), tables), tables)
     doc["scan"].pop("scan_date"), doc["scan"].pop("duration_s")
-    return json.loads(json.dumps(doc))
+    return json.loads(json.dumps(doc, default=list))
 
 
 def _lines(doc):

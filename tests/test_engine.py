@@ -123,7 +123,7 @@ def test_scan_result_is_sorted_relative_and_deterministic(tmp_path, tables):
     r2 = build_document(run_scan(root, ScanOptions(jobs=2), tables), tables)
     for d in (r1, r2):
         d["scan"].pop("scan_date"), d["scan"].pop("duration_s"), d["scan"]["options"].pop("jobs")
-    assert json.dumps(r1, sort_keys=True) == json.dumps(r2, sort_keys=True)
+    assert json.dumps(r1, sort_keys=True, default=list) == json.dumps(r2, sort_keys=True, default=list)
     keys = [(f["path"], f["line"], f["column"]) for f in r1["findings"]]
     assert keys == sorted(keys)
     assert {(f["path"], f["line"], f["symbol"]) for f in r1["findings"]} >= {

@@ -127,7 +127,7 @@ def test_hostile_tree_completes_and_loses_nothing(tmp_path, tables):
     hostile_tree(root)
     res = run_scan(root, ScanOptions(jobs=2), tables)
     doc = build_document(res, tables)
-    json.dumps(doc)  # always serialisable
+    json.dumps(doc, default=list)  # always serialisable (findings: a lazy sequence)
     reasons = {s["path"]: s["reason"] for s in doc["skipped"]}
     assert reasons["bad/binary.cu"] == "binary file (NUL bytes) with a source extension"
     assert reasons["bad/broken_link.py"] == "broken symlink"
@@ -192,7 +192,7 @@ def test_determinism_across_jobs(tmp_path, tables):
     for jobs in (1, 2):
         d = build_document(run_scan(tmp_path, ScanOptions(jobs=jobs), tables), tables)
         d["scan"].pop("scan_date"), d["scan"].pop("duration_s"), d["scan"]["options"].pop("jobs")
-        docs.append(json.dumps(d, sort_keys=True))
+        docs.append(json.dumps(d, sort_keys=True, default=list))
     assert docs[0] == docs[1]
 
 

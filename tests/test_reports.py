@@ -305,3 +305,35 @@ def test_hostile_python_lines_become_findings_and_stay_inert():
     got = {(f["path"], f["line"]) for f in doc["findings"]}
     assert {("hostile.py", 4), ("hostile.py", 5), ("hostile.py", 7)} <= got
     _assert_inert(doc)
+
+
+# ------------------------------------------------------------------------------------ large reports, streamed
+def test_findings_are_built_on_demand_and_behave_as_a_list():
+    import copy
+
+    from portcheck.document import FindingRows
+    from portcheck.reporters import json_report
+
+    doc = synthetic_document(extra=2500)
+    rows = doc["findings"]
+    assert isinstance(rows, FindingRows) and len(rows) == doc["summary"]["findings"] > 2500
+    plain = copy.deepcopy(rows)  # deepcopy (as scrub does) gives a plain list of dicts
+    assert type(plain) is list and plain == rows and rows[0] == plain[0] and rows[-3:] == plain[-3:]
+    assert rows[5]["verdicts"] is rows[5]["verdicts"]  # one dict per symbol, shared
+    chunks = list(json_report.render_chunks(doc))
+    assert len(chunks) > 3 and max(len(c) for c in chunks) < len("".join(chunks)) // 2  # written in pieces
+    assert "".join(chunks) == json_report.render(doc)
+    back = json.loads("".join(chunks))
+    assert back["findings"] == plain and len(back["findings"]) == len(rows)
+    empty = dict(doc, findings=FindingRows((), None))
+    assert json.loads(json_report.render(empty))["findings"] == []
+
+
+def test_write_output_streams_pieces_to_file_and_stdout(tmp_path, capsys):
+    from portcheck.reporters import write_output
+
+    write_output(iter(["{", "\"a\": 1", "}\n"]), str(tmp_path / "sub" / "r.json"))
+    assert (tmp_path / "sub" / "r.json").read_text(encoding="utf-8") == "{\"a\": 1}\n"
+    write_output(iter(["x", "y"]), "-")
+    assert capsys.readouterr().out == "xy\n"
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["r.json"]  # no temporary file left

@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 REPORTERS: dict[str, str] = {
     "json": "portcheck.reporters.json_report:render",
@@ -27,11 +27,24 @@ def get_reporter(fmt: str) -> Callable[[dict[str, Any]], str]:
     return getattr(importlib.import_module(mod), attr)
 
 
-def write_output(text: str, target: str) -> None:
-    """Write a report safely: '-' is stdout; parents are created; a half-written file never remains."""
+def get_chunked_reporter(fmt: str) -> Callable[[dict[str, Any]], Iterable[str]]:
+    """The format's `render_chunks` (the report in pieces, never whole in memory) if it has one, else its text."""
+    mod, _, attr = REPORTERS[fmt].partition(":")
+    module = importlib.import_module(mod)
+    chunks = getattr(module, "render_chunks", None)
+    return chunks if chunks is not None else (lambda doc: [getattr(module, attr)(doc)])
+
+
+def write_output(text: str | Iterable[str], target: str) -> None:
+    """Write a report (text, or its pieces) safely: '-' is stdout; parents are created; a half-written file
+    never remains."""
+    pieces = [text] if isinstance(text, str) else text
     if target == "-":
-        sys.stdout.write(text)
-        if not text.endswith("\n"):
+        last = ""
+        for piece in pieces:
+            sys.stdout.write(piece)
+            last = piece or last
+        if not last.endswith("\n"):
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
@@ -40,7 +53,8 @@ def write_output(text: str, target: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            for piece in pieces:
+                fh.write(piece)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file

@@ -20,7 +20,7 @@ _SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
 def json_for_script(obj: Any) -> Markup:
     """Serialise obj as JSON that is safe inside a <script type="application/json"> element."""
     # ensure_ascii: lone surrogates and control characters from scanned code become valid \u escapes
-    text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), sort_keys=False)
+    text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), sort_keys=False, default=list)
     return Markup(text.translate(_SCRIPT_SAFE))  # noqa: S704 - escaped for the script context just above
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from itertools import islice
 from json import encoder as _encoder
-from typing import Any
+from typing import Any, Iterator
 
 # Objects are indented for people; a list of objects (findings, files, effort line items...) is written one
 # compact element per line and a list of plain values on one line, all by the C encoder (an indented dump of 20k
@@ -14,33 +16,57 @@ if _encoder.c_make_encoder is not None:  # CPython: one C encoder for every elem
     _c_encode = _encoder.c_make_encoder(None, None, _encoder.encode_basestring_ascii, None, ": ", ", ", False, False,
                                         True)
 
-    def _compact(value: Any, _join=", ".join) -> str:  # noqa: F811 - same output, faster
+    def _compact(value: Any) -> str:  # noqa: F811 - same output, faster
         if isinstance(value, str):
             return _encoder.encode_basestring_ascii(value)
         return "".join(_c_encode(value, 0))
 
 
 def render(doc: dict[str, Any]) -> str:
-    memo: dict[int, str] = {}  # id of a verdicts dict -> its text: findings of one symbol share one dict
+    return "".join(render_chunks(doc))
+
+
+def render_chunks(doc: dict[str, Any]) -> Iterator[str]:
+    """The JSON text in pieces (a thousand list elements at most each), for writing a large report without
+    holding it whole."""
+    memo: dict[int, tuple[dict, str]] = {}  # id -> (verdicts dict, kept alive so ids stay unique; its text)
 
     def element(v: Any) -> str:
         verdicts = v.get("verdicts") if isinstance(v, dict) else None
         if not isinstance(verdicts, dict) or next(reversed(v)) != "verdicts":
             return _compact(v)
-        text = memo.get(id(verdicts))
-        if text is None:
-            text = memo[id(verdicts)] = _compact(verdicts)
+        hit = memo.get(id(verdicts))
+        if hit is None:
+            hit = memo[id(verdicts)] = (verdicts, _compact(verdicts))
+        text = hit[1]
         head = _compact({k: x for k, x in v.items() if k != "verdicts"})
         return f"{head[:-1]}, \"verdicts\": {text}}}"
 
-    def write(value: Any, pad: str) -> str:
+    def write(value: Any, pad: str) -> Iterator[str]:
+        inner = pad + " "
         if isinstance(value, dict) and value:
-            inner = pad + " "
-            return "{\n" + ",\n".join(f"{inner}{_compact(str(k))}: {write(v, inner)}" for k, v in value.items()) \
-                + f"\n{pad}}}"
-        if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
-            inner = pad + " "
-            return "[\n" + ",\n".join(inner + element(v) for v in value) + f"\n{pad}]"
-        return _compact(value)
+            sep = "{\n"
+            for k, v in value.items():
+                yield f"{sep}{inner}{_compact(str(k))}: "
+                yield from write(v, inner)
+                sep = ",\n"
+            yield f"\n{pad}}}"
+        elif isinstance(value, Sequence) and not isinstance(value, str) and any(
+                isinstance(v, (dict, list)) for v in islice(value, 1000)):
+            sep = "[\n" + inner
+            batch: list[str] = []
+            for v in value:
+                batch.append(element(v))
+                if len(batch) == 1000:
+                    yield sep + f",\n{inner}".join(batch)
+                    sep, batch = f",\n{inner}", []
+            if batch:
+                yield sep + f",\n{inner}".join(batch)
+            yield f"\n{pad}]"
+        elif isinstance(value, Sequence) and not isinstance(value, (str, list, tuple)):
+            yield _compact(list(value))  # an empty or scalar FindingRows
+        else:
+            yield _compact(value)
 
-    return write(doc, "") + "\n"
+    yield from write(doc, "")
+    yield "\n"
