@@ -185,7 +185,21 @@ def test_json_is_valid_with_surrogates_and_control_characters(tmp_path, tables):
     json.loads(get_reporter("sarif")(doc))
 
 
-def test_determinism_across_jobs(tmp_path, tables):
+def test_determinism_across_jobs(tmp_path, tables, monkeypatch):
+    """One process or a pool of two (forced here: the tree is small enough to be scanned in-process), same
+    report."""
+    import concurrent.futures
+
+    from portcheck import engine
+
+    pools = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(engine, "IN_PROCESS_BYTES", 0)
     _write(tmp_path, {f"m{i}.py": f"import torch\ntorch.cuda.set_device({i})\n" for i in range(40)})
     _write(tmp_path, {f"k{i}.cu": f"void f{i}(void** p) {{ cudaMalloc(p, {i}); }}\n" for i in range(40)})
     docs = []
@@ -193,7 +207,8 @@ def test_determinism_across_jobs(tmp_path, tables):
         d = build_document(run_scan(tmp_path, ScanOptions(jobs=jobs), tables), tables)
         d["scan"].pop("scan_date"), d["scan"].pop("duration_s"), d["scan"]["options"].pop("jobs")
         docs.append(json.dumps(d, sort_keys=True, default=list))
-    assert docs[0] == docs[1]
+    assert docs[0] == docs[1] and pools == [2]
+    assert json.loads(docs[0])["summary"]["findings"] == 80
 
 
 def test_parse_time_limit_costs_one_file_not_the_scan(tmp_path, tables):

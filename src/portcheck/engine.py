@@ -20,6 +20,7 @@ from .suppress import split_suppressed
 from .tables import Tables, load_tables
 
 IN_PROCESS_BELOW = 24  # files; a process pool costs more than it saves on tiny scans
+IN_PROCESS_BYTES = 512 * 1024  # or this much source in all (bitsandbytes' csrc/: 24 files, 330 KB, ~0.1 s faster)
 
 
 @dataclass
@@ -140,7 +141,7 @@ def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
                progress: Callable[[int], None] | None = None) -> Iterator[FileReport]:
     """Scan files, in a process pool when there are enough of them; yields in input order."""
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < IN_PROCESS_BELOW:
+    if jobs <= 1 or len(files) < IN_PROCESS_BELOW or sum(f.size for f in files) < IN_PROCESS_BYTES:
         for src in files:
             yield scan_file(src, tables, options.parse_timeout)
             if progress:

@@ -18,7 +18,7 @@ CATEGORIES: tuple[str, ...] = (
     "python-device-api", "distributed", "build", "runtime-c-api", "cuda-libraries",
     "custom-kernels", "cuda-only-deps", "op-gaps",
 )
-TABLES_FORMAT = 2  # bump when the in-memory shape changes (invalidates the compiled-table cache)
+TABLES_FORMAT = 3  # bump when the in-memory shape changes (invalidates the compiled-table cache)
 
 
 class TableError(Exception):
@@ -115,6 +115,7 @@ class Tables:
     _pattern_re: re.Pattern[str] | None = None
     _pattern_families: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     _sorted_symbols: list[str] | None = None  # catalog keys in order, for prefix queries; kept in the pickle
+    effort_weights: dict[str, Any] | None = None  # mappings/effort.yaml, parsed once with the tables (pickled)
 
     def symbols_with_prefix(self, prefix: str) -> list[str]:
         """Catalog symbols starting with `prefix` (bisect over the sorted keys, not a scan of 29k names)."""
@@ -482,5 +483,8 @@ def _load_uncached(dirs: list[Path]) -> Tables:
             for name in ([ops] if isinstance(ops, str) else ops):
                 _load_op_support(bdir / str(name), backend)
     tables = Tables(families, catalog, sorted(backends.values(), key=lambda b: (b.order, b.id)))
+    if (dirs[0] / "effort.yaml").is_file():
+        from .effort import read_weights
+        tables.effort_weights = read_weights(dirs[0] / "effort.yaml")
     tables.finalize()
     return tables

@@ -13,7 +13,6 @@ import re
 from ..model import ApiUse
 from . import ScanOutput, parse_python
 from .python_ast import AstWalker
-from .python_text import cst_may_try, textual_uses
 
 TRIGGER = re.compile(r"cuda|CUDA|nccl|NCCL|cudnn|flash_attn|xformers|apex|bitsandbytes|triton|cupy|pycuda|numba"
                      r"|deepspeed|cpp_extension|transformer_engine|deep_gemm|pynvml|environ|getenv|torch")
@@ -58,6 +57,8 @@ def scan_python(path: str, text: str, tables) -> ScanOutput:
 
 def _not_parsed(out: ScanOutput, path: str, text: str, tables, reason: str, newer_syntax: bool) -> ScanOutput:
     """libcst for syntax newer than this interpreter; otherwise the line-level scan, reported as partial."""
+    from .python_text import cst_may_try, textual_uses  # only for files the parser rejects
+
     if newer_syntax and cst_may_try(text):
         from .python_cst import scan_cst  # imports libcst: only here
         if scan_cst(path, text, tables, out):
