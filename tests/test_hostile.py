@@ -128,6 +128,9 @@ def test_hostile_tree_completes_and_loses_nothing(tmp_path, tables):
     res = run_scan(root, ScanOptions(jobs=2), tables)
     doc = build_document(res, tables)
     json.dumps(doc, default=list)  # always serialisable (findings: a lazy sequence)
+    from portcheck.reporters import json_report  # lone surrogates: the fast writer cleans as the rows do
+    fast, generic = json_report.render(doc), json_report.render(dict(doc, findings=list(doc["findings"])))
+    assert fast == generic, "the fast JSON writer and the generic one differ"
     reasons = {s["path"]: s["reason"] for s in doc["skipped"]}
     assert reasons["bad/binary.cu"] == "binary file (NUL bytes) with a source extension"
     assert reasons["bad/broken_link.py"] == "broken symlink"

@@ -10,7 +10,7 @@ from .model import STATUSES, Finding, ScanResult
 from .tables import Tables
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Drop lone surrogates so every format can encode the text."""
     if not isinstance(text, str) or text.isascii():
         return text
@@ -48,21 +48,34 @@ class FindingRows(Sequence):
     def __repr__(self) -> str:
         return f"FindingRows({len(self)} findings)"
 
-    def _row(self, f: Finding) -> dict[str, Any]:
-        u = f.use
+    def parts(self) -> Iterator[tuple[Finding, str, dict[str, Any]]]:
+        """(finding, category, shared verdicts dict) in order: what a writer needs without building the rows."""
+        for f in self._findings:
+            yield f, self._category(f.use.family), self._verdicts_of(f)
+
+    def _verdicts_of(self, f: Finding) -> dict[str, Any]:
         verdicts = self._verdicts.get(id(f.verdicts))
         if verdicts is None:
             verdicts = self._verdicts[id(f.verdicts)] = {
                 bid: {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref, "rule": v.rule}
                 for bid, v in f.verdicts}
-        category = self._categories.get(u.family)
+        return verdicts
+
+    def _category(self, family: str) -> str:
+        category = self._categories.get(family)
         if category is None:
-            category = self._categories[u.family] = self._tables.category_of(u.family) if self._tables else ""
+            category = self._categories[family] = self._tables.category_of(family) if self._tables else ""
+        return category
+
+    def _row(self, f: Finding) -> dict[str, Any]:
+        u = f.use
+        verdicts = self._verdicts_of(f)
+        category = self._category(u.family)
         return {
             "id": f.fingerprint, "path": u.path, "line": u.line, "column": u.column, "end_line": u.end_line,
-            "end_column": u.end_column, "language": u.language, "kind": u.kind, "symbol": _clean(u.symbol),
-            "family": u.family, "category": category, "source": _clean(u.source), "confidence": u.confidence,
-            "detail": _clean(u.detail), "in_kernel": u.in_kernel, "verdicts": verdicts,
+            "end_column": u.end_column, "language": u.language, "kind": u.kind, "symbol": clean(u.symbol),
+            "family": u.family, "category": category, "source": clean(u.source), "confidence": u.confidence,
+            "detail": clean(u.detail), "in_kernel": u.in_kernel, "verdicts": verdicts,
         }
 
 
@@ -97,8 +110,8 @@ def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str
                     for k in result.kernels],
         "files": [{"path": s.path, "language": s.language, "lines": s.lines, "size": s.size,
                    "findings": s.findings, "suppressed": s.suppressed, "note": s.note} for s in result.files],
-        "skipped": [{"path": _clean(s.path), "reason": _clean(s.reason), "partial": s.partial} for s in result.skipped],
-        "suppressed": [{"path": s.path, "line": s.line, "symbol": s.symbol, "reason": _clean(s.reason)}
+        "skipped": [{"path": clean(s.path), "reason": clean(s.reason), "partial": s.partial} for s in result.skipped],
+        "suppressed": [{"path": s.path, "line": s.line, "symbol": s.symbol, "reason": clean(s.reason)}
                        for s in result.suppressed],
     }
     return doc
