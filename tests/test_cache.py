@@ -153,3 +153,26 @@ def test_check_never_stores_a_whole_scan_entry(tree, tables, tmp_path):
     with sqlite3.connect(tmp_path / "c" / "results.sqlite3") as con:
         assert con.execute("SELECT count(*) FROM scans").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM results").fetchone() == (1,)
+
+
+def test_results_too_large_to_store_whole_are_served_file_by_file(tree, tables, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "WHOLE_SCAN_MAX_FINDINGS", 2)  # the tree has more findings than that
+    spy = Spy(monkeypatch)
+    cold = _doc(tree, tables, tmp_path / "c")
+    assert len(cold["findings"]) > 2
+    with sqlite3.connect(tmp_path / "c" / "results.sqlite3") as con:
+        assert con.execute("SELECT count(*) FROM scans").fetchone() == (0,)
+    spy.reset()
+    assert _doc(tree, tables, tmp_path / "c") == cold
+    assert spy.scanned == [] and spy.aggregated == 1  # per-file hits, matching and effort recomputed
+
+
+def test_many_files_are_stored_in_several_transactions(tmp_path, tables):
+    from portcheck.cache import ResultCache
+    from portcheck.model import FileReport
+
+    cache = ResultCache(tmp_path / "c", tables.fingerprint)
+    reports = {f"k{i}": FileReport(f"f{i}.py", "python", i, i) for i in range(1203)}
+    cache.put_many(reports.items())
+    assert cache.get_many(list(reports)) == reports
+    cache.close()

@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
@@ -98,20 +99,24 @@ class ResultCache:
         return out
 
     def put_many(self, items: Iterable[tuple[str, FileReport]]) -> None:
+        """Store in transactions of 500: memory stays bounded and the write lock is held briefly."""
         if self.db is None:
             return
-        rows = [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items]
-        if not rows:
-            return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO results (key, data) VALUES (?, ?)", rows)
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError:
+        items = iter(items)
+        while True:
+            rows = [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in islice(items, 500)]
+            if not rows:
+                return
             try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany("INSERT OR REPLACE INTO results (key, data) VALUES (?, ?)", rows)
+                self.db.execute("COMMIT")
+            except sqlite3.DatabaseError:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                return
 
     def scan_salt(self) -> str:
         """Salt of whole-scan keys: also the code that matches, estimates and filters by baseline."""

@@ -21,6 +21,8 @@ from .tables import Tables, load_tables
 
 IN_PROCESS_BELOW = 24  # files; a process pool costs more than it saves on tiny scans
 IN_PROCESS_BYTES = 512 * 1024  # or this much source in all (bitsandbytes' csrc/: 24 files, 330 KB, ~0.1 s faster)
+# Larger results are not stored whole (their pickle alone would be hundreds of MB); the per-file cache serves them.
+WHOLE_SCAN_MAX_FINDINGS = 200_000
 
 
 @dataclass
@@ -300,7 +302,7 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
             reports = _scan_with_cache(files, options, tables, progress, cache, keys)
             findings, kernels, stats, skipped, suppressed, effort, baselined = _aggregate(
                 reports, skipped, options, tables, backend_ids, own, with_effort)
-            if cache is not None and scan_key and root_id:
+            if cache is not None and scan_key and root_id and len(findings) <= WHOLE_SCAN_MAX_FINDINGS:
                 cache.put_scan(root_id, scan_key, (findings, kernels, stats, skipped, suppressed, effort, baselined))
     finally:
         if cache is not None:
