@@ -13,19 +13,14 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..model import ApiUse
 from . import ScanOutput
 from .python_text import line_list
-from .pyrules import (DEVICE_CALLS, DEVICE_KWARGS, ENV_CALLS, PG_CALLS, canonical, device_string, env_name_counts,
-                      is_cuda_python, package_roots)
+from .pyrules import DEVICE_CALLS, DEVICE_KWARGS, ENV_CALLS, PG_CALLS, Rules, device_string, env_name_counts
 
 
-class _Walker:
+class _Walker(Rules):
     """Collect candidate nodes (with symbol, kind, detail) in one pass; positions are resolved afterwards."""
 
     def __init__(self, tables) -> None:
-        self.tables = tables
-        self.aliases: dict[str, str] = {"torch": "torch"}  # torch reached without an import (star imports)
-        self.roots = package_roots(tables)
-        self.op_gaps = tables.op_gap_apis
-        self.hits: list[tuple] = []  # node, symbol, kind, confidence, detail, family
+        super().__init__(tables)
         self.skip: set[int] = set()
         self.called: set[int] = set()  # ids of nodes that are the callee of a Call
 
@@ -42,38 +37,6 @@ class _Walker:
             return None
         parts.append(head)
         return ".".join(reversed(parts))
-
-    def _in_package(self, qual: str) -> bool:
-        parts = qual.split(".")
-        return any(".".join(parts[:i]) in self.roots for i in range(1, min(len(parts), 4) + 1))
-
-    def _is_tie(self, qual: str) -> str | None:
-        """The symbol to report for a resolved dotted name, or None when it is not a CUDA tie."""
-        if is_cuda_python(qual):
-            return canonical(qual, self.tables)
-        entry = self.tables.catalog.get(qual)
-        if entry is not None and entry.kind not in ("device-string", "backend-string", "method", "env-var") and \
-                self.tables.families[entry.family].language == "python":
-            return qual
-        if qual in self.op_gaps or self._in_package(qual):
-            return qual
-        return None
-
-    def add(self, node, symbol, kind, confidence="resolved", detail="") -> None:
-        self.hits.append((node, symbol, kind, confidence, detail, self._family(symbol, kind)))
-
-    def _family(self, symbol: str, kind: str) -> str:
-        """Family when the syntax decides it; otherwise '' and the engine asks the catalog."""
-        if kind == "env-var":
-            return "env.nccl" if symbol.startswith(("NCCL_", "TORCH_NCCL_")) else "env"
-        if symbol in self.op_gaps and not is_cuda_python(symbol) and symbol not in self.tables.catalog:
-            return "torch-op"
-        parts = symbol.split(".")
-        for root in (".".join(parts[:2]), parts[0]):
-            entry = self.tables.catalog.get(root)
-            if root in self.roots and entry is not None:
-                return entry.family
-        return ""
 
     # ------------------------------------------------------------------------------------------ walking
     def walk(self, node: cst.CSTNode) -> None:
@@ -93,7 +56,7 @@ class _Walker:
                     self.aliases[alias.asname.name.value] = mod
                 else:
                     self.aliases[mod.split(".")[0]] = mod.split(".")[0]
-                sym = self._import_symbol(mod)
+                sym = self.import_symbol(mod)
                 if sym:
                     self.add(alias, sym, "import")
             return False
@@ -102,7 +65,7 @@ class _Walker:
                 return False
             mod = _dotted(n.module)
             if isinstance(n.names, cst.ImportStar):
-                sym = self._import_symbol(mod)
+                sym = self.import_symbol(mod)
                 if sym:
                     self.add(n, sym, "import")
                 return False
@@ -112,14 +75,14 @@ class _Walker:
                 local = alias.asname.name.value if alias.asname is not None and isinstance(
                     alias.asname.name, cst.Name) else name
                 self.aliases[local] = full
-                sym = self._import_symbol(full) or (self._import_symbol(mod) and full)
+                sym = self.import_symbol(full) or (self.import_symbol(mod) and full)
                 if sym:
                     self.add(alias, sym, "import")
             return False
         if isinstance(n, cst.Decorator):
             target = n.decorator.func if isinstance(n.decorator, cst.Call) else n.decorator
             qual = self.resolve(target)
-            if qual and self._in_package(qual):
+            if qual and self.in_package(qual):
                 self.add(n.decorator, qual, "decorator")
                 if isinstance(n.decorator, cst.Call):
                     self.skip.add(id(n.decorator.func))
@@ -139,14 +102,10 @@ class _Walker:
             return True
         return True
 
-    def _import_symbol(self, mod: str) -> str | None:
-        """Imports are reported for CUDA-only packages; torch.cuda imports are reported where they are used."""
-        return mod if self._in_package(mod) else None
-
     def _chain(self, n: cst.Attribute | cst.Name) -> bool:
         qual = self.resolve(n)
         if qual is not None:
-            sym = self._is_tie(qual)
+            sym = self.is_tie(qual)
             if sym is not None:
                 kind = "call" if id(n) in self.called else "attribute" if isinstance(n, cst.Attribute) else "identifier"
                 self.add(n, sym, kind, detail=_via(n, qual))
