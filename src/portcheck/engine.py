@@ -179,13 +179,10 @@ def _file_keys(files: list[SourceFile], cache) -> list[str | None]:
 
 
 def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tables,
-                     progress: Callable[[int], None] | None, cache=None,
-                     keys: list[str | None] | None = None) -> list[FileReport]:
+                     progress: Callable[[int], None] | None, cache, keys: list[str | None]) -> list[FileReport]:
     """Serve unchanged files from the result cache; scan the rest; store what was scanned."""
     if cache is None:
         return list(scan_files(files, options, tables, progress))
-    if keys is None:
-        keys = _file_keys(files, cache)
     hits = cache.get_many([k for k in keys if k])
     todo = [(i, src) for i, (src, k) in enumerate(zip(files, keys)) if not k or k not in hits]
     if progress and len(files) - len(todo):
@@ -287,13 +284,12 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
         from .cache import ResultCache
         cache = ResultCache(Path(options.cache_dir), tables.fingerprint)
     try:
-        keys = _file_keys(files, cache) if cache is not None else None
-        scan_key = root_id = None
+        keys = _file_keys(files, cache) if cache is not None else []
+        root_id = str(root.resolve())
+        scan_key = None  # `check` (only_files) never reads or stores whole scans
         if cache is not None and only_files is None:
-            assert keys is not None
             scan_key = _scan_key(cache, files, keys, skipped, options, backend_ids, with_effort, own)
-            root_id = str(root.resolve())
-        stored = cache.get_scan(root_id, scan_key) if cache is not None and scan_key and root_id else None
+        stored = cache.get_scan(root_id, scan_key) if scan_key else None
         if isinstance(stored, tuple) and len(stored) == 7:
             findings, kernels, stats, skipped, suppressed, effort, baselined = stored
             if progress:
@@ -302,7 +298,7 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
             reports = _scan_with_cache(files, options, tables, progress, cache, keys)
             findings, kernels, stats, skipped, suppressed, effort, baselined = _aggregate(
                 reports, skipped, options, tables, backend_ids, own, with_effort)
-            if cache is not None and scan_key and root_id and len(findings) <= WHOLE_SCAN_MAX_FINDINGS:
+            if scan_key and len(findings) <= WHOLE_SCAN_MAX_FINDINGS:
                 cache.put_scan(root_id, scan_key, (findings, kernels, stats, skipped, suppressed, effort, baselined))
     finally:
         if cache is not None:

@@ -1,10 +1,10 @@
 """Language scanners: each turns one file's text into backend-agnostic ApiUse records.
 
 A scanner is a function ``scan(path, text, tables) -> ScanOutput`` where ``path`` is the file's path relative
-to the scan root (POSIX), ``text`` its decoded content (``fileio.decode``: lone CRs already turned into LFs) and ``tables`` the loaded mapping tables (for the
-catalog of real CUDA names). Scanners know languages, never backends: they must not look at verdicts.
-They never raise on bad input: a file they cannot parse yields ``partial`` with a reason, and whatever could
-still be found.
+to the scan root (POSIX), ``text`` its decoded content (``fileio.decode``: lone CRs already turned into LFs) and
+``tables`` the loaded mapping tables (for the catalog of real CUDA names). Scanners know languages, never
+backends: they must not look at verdicts. They never raise on bad input: a file they cannot parse yields
+``partial`` with a reason, and whatever could still be found.
 """
 from __future__ import annotations
 
