@@ -109,6 +109,6 @@ def test_usage_errors_exit_2_with_one_line(tmp_path):
 
 def test_scan_fail_on_is_a_ci_gate(tmp_path):
     p = run("scan", str(EXAMPLE), "-q", "--fail-on", "missing", cwd=tmp_path)
-    assert p.returncode == 1 and p.stderr.startswith("portcheck: ") and "with status missing" in p.stderr
+    assert p.returncode == 1 and p.stderr.startswith("portcheck: ") and "fail-on all backends: missing, unknown" in p.stderr
     p = run("scan", str(EXAMPLE), "-q", "--fail-on", "unknown", "-b", "cann", cwd=tmp_path)
     assert p.returncode == 0, p.stderr

@@ -65,7 +65,7 @@ def test_check_passes_renames_clean_and_suppressed_files(work, cache):
 def test_fail_on_option_and_config_policy(work, cache):
     res = _check(["--fail-on", "rename", "rename_only.py"], work, cache)
     assert (res.returncode, res.stdout.splitlines()) == (1, [RENAME_LINE])
-    res = _check(["--fail-on", "rename", "missing_call.py"], work, cache)  # the option replaces the policy
+    res = _check(["--fail-on", "missing,unknown", "rename_only.py"], work, cache)  # a list: exactly those
     assert (res.returncode, res.stdout) == (0, "")
     (work / "pyproject.toml").write_text('[tool.portcheck]\nfail-on = {"*" = ["missing"], musa = ["rename"]}\n')
     res = _check(["rename_only.py", "missing_call.py"], work, cache)
@@ -92,7 +92,7 @@ def test_team_tables_from_config_override_the_built_in_verdict(work, cache):
     (work / "portcheck.toml").write_text('mappings = ["tools/portcheck-tables"]\n')
     res = _check(["missing_call.py"], work, cache)
     assert res.stdout.splitlines() == [MISSING_LINE.replace("cann: missing; ", "")]
-    res = _check(["--fail-on", "adapt", "missing_call.py"], work, cache)
+    res = _check(["--fail-on", "adapt,partial", "missing_call.py"], work, cache)  # a list: exactly those
     assert res.stdout.splitlines() == [MISSING_LINE.replace(
         "[cann: missing; musa: missing; neuware: missing]", "[cann: adapt → ourlib.npu_processes]")]
 
@@ -267,3 +267,96 @@ def test_try_repo_runs_this_checkouts_hook(hook_repo, git_env, tmp_path):
                          cwd=tmp_path, env=git_env, capture_output=True, text=True, timeout=900)
     assert res.returncode == 1, res.stdout + res.stderr
     assert [ln for ln in res.stdout.splitlines() if ".py:" in ln] == [MISSING_LINE]
+
+
+# ------------------------------------------------------------------- issue 16: the policy as a threshold
+MEMCPY = "void f(float *d, const float *h, size_t n) {\n  cudaMemcpy(d, h, n, 0);\n}\n"
+
+
+def test_fail_on_one_status_means_that_status_or_worse(work, cache):
+    res = _check(["--fail-on", "adapt", "missing_call.py"], work, cache)  # `missing` is worse than `adapt`
+    assert (res.returncode, res.stdout.splitlines()) == (1, [MISSING_LINE])
+    assert "(fail-on all backends: adapt, partial, missing, unknown)" in res.stderr
+    res = _check(["--fail-on", "adapt", "rename_only.py"], work, cache)  # a rename is cheaper than adapt
+    assert (res.returncode, res.stdout) == (0, "")
+    (work / "copy.cu").write_text(MEMCPY)
+    res = _check(["--fail-on", "adapt", "copy.cu"], work, cache)  # cann/neuware adapt, musa rename
+    assert res.stdout.splitlines() == ["copy.cu:2:3: cudaMemcpy (cuda-runtime.memory) ties this code to CUDA "
+                                       "[cann: adapt → aclrtMemcpy; neuware: adapt → cnrtMemcpy]"]
+    res = _check(["--fail-on", "missing,unknown", "copy.cu", "missing_call.py"], work, cache)  # exact list
+    assert res.stdout.splitlines() == [MISSING_LINE]
+    res = _check(["--fail-on", "none", "missing_call.py"], work, cache)
+    assert (res.returncode, res.stdout) == (0, "")
+
+
+def test_fail_on_per_backend_on_the_command_line_and_as_a_config_string(work, cache):
+    res = _check(["--fail-on", "musa=rename", "rename_only.py", "missing_call.py"], work, cache)
+    assert res.returncode == 1
+    # musa: rename or worse; the other backends keep the configured default (missing, unknown)
+    assert res.stdout.splitlines() == [
+        MISSING_LINE,
+        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda.device) ties this code to CUDA "
+        "[musa: rename → torch.musa.synchronize]"]
+    assert "(fail-on all backends: missing, unknown; musa: rename, adapt, partial, missing, unknown)" in res.stderr
+    res = _check(["--fail-on", "rocm=adapt", "clean.py"], work, cache)
+    assert res.returncode == 2 and res.stderr.strip() == \
+        "portcheck: error: --fail-on 'rocm=adapt': unknown backend 'rocm' (known: cann, musa, neuware)"
+    (work / "pyproject.toml").write_text('[tool.portcheck]\nfail-on = {"*" = "unknown", cann = "rename"}\n')
+    res = _check(["rename_only.py", "missing_call.py"], work, cache)
+    assert res.stdout.splitlines() == [
+        "missing_call.py:6:12: torch.cuda.list_gpu_processes (torch.cuda.nvml) ties this code to CUDA "
+        "[cann: missing]",
+        "rename_only.py:6:5: torch.cuda.synchronize (torch.cuda.device) ties this code to CUDA "
+        "[cann: rename → torch.npu.synchronize]"]
+    (work / "pyproject.toml").write_text('[tool.portcheck]\nfail-on = "fatal"\n')
+    res = _check(["clean.py"], work, cache)
+    assert res.returncode == 2 and "key 'fail-on': 'fatal' is not a status" in res.stderr
+
+
+def test_scan_fail_on_threshold_and_exit_zero(work, cache):
+    from tests.cli_helpers import run_cli
+
+    res = run_cli(["scan", ".", "-q", "--no-cache", "--fail-on", "adapt"], work, cache)
+    assert res.returncode == 1
+    assert res.stderr.startswith("portcheck: 9 finding(s) fail the policy (fail-on all backends: adapt, partial, "
+                                 "missing, unknown)")
+    res = run_cli(["scan", ".", "-q", "--no-cache", "--fail-on", "adapt", "--exit-zero"], work, cache)
+    assert res.returncode == 0 and "--exit-zero" in res.stderr
+    res = run_cli(["scan", ".", "-q", "--no-cache", "--fail-on", "cann=unknown"], work, cache)
+    assert res.returncode == 0, res.stderr
+
+
+# ------------------------------------------------------------------- issue 16: check's input and output
+def test_check_missing_file_is_an_error(work, cache):
+    res = _check(["nope.py", "clean.py"], work, cache)
+    assert (res.returncode, res.stdout, res.stderr) == (2, "", "portcheck: error: nope.py: no such file or directory\n")
+
+
+def test_check_accepts_a_directory(work, cache):
+    sub = work / "pkg"
+    (sub / "build").mkdir(parents=True)
+    shutil.copy(FIXTURES / "missing_call.py", sub / "report.py")
+    shutil.copy(FIXTURES / "missing_call.py", sub / "build" / "gen.py")  # a default exclude, as in `scan`
+    res = _check(["pkg"], work, cache)
+    assert res.returncode == 1
+    assert res.stdout.splitlines() == [MISSING_LINE.replace("missing_call.py", "pkg/report.py")]
+    res = _check(["."], work, cache)
+    assert [line.split(":")[0] for line in res.stdout.splitlines()] == [
+        "inline_ptx.cu", "inline_ptx.cu", "inline_ptx.cu", "missing_call.py", "pkg/report.py",
+        "suppress_cases.py"]
+
+
+def test_check_quiet_and_exit_zero(work, cache):
+    res = _check(["--quiet", "missing_call.py"], work, cache)
+    assert (res.returncode, res.stdout.splitlines(), res.stderr) == (1, [MISSING_LINE], "")
+    res = _check(["--exit-zero", "missing_call.py"], work, cache)
+    assert res.returncode == 0 and res.stdout.splitlines() == [MISSING_LINE]
+
+
+def test_check_github_annotations(work, cache):
+    res = _check(["--output-format", "github", "missing_call.py", "rename_only.py"], work, cache)
+    assert res.returncode == 1
+    assert res.stdout.splitlines() == [
+        "::error file=missing_call.py,line=6,col=12,title=portcheck%3A torch.cuda.list_gpu_processes::"
+        "torch.cuda.list_gpu_processes (torch.cuda.nvml) ties this code to CUDA "
+        "[cann: missing; musa: missing; neuware: missing]"]

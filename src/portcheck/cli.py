@@ -40,9 +40,37 @@ def _parse_formats(value: str) -> list[str]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="portcheck")
+@click.version_option(__version__, "-V", "--version", prog_name="portcheck")
 def main() -> None:
     """What it takes to port a PyTorch + CUDA code base to Ascend CANN, Moore Threads MUSA and Cambricon NeuWare."""
+
+
+FAIL_ON_HELP = ("Exit 1 when a finding has this status or a worse one (rename < adapt < partial < missing < unknown); "
+                "'missing,unknown' lists exact statuses; 'cann=partial' sets one backend; 'none': never. Repeatable.")
+
+
+def _fail_on_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
+    from .policy import PolicyError, parse_cli
+
+    try:
+        parse_cli(value)
+    except PolicyError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _cli_policy(values: tuple[str, ...], backend_ids: list[str], default: dict[str, list[str]]) -> dict[str, list[str]]:
+    """--fail-on values over a default policy: a value for all backends replaces it; per-backend values override
+    one backend each and leave the others to the default's "*"."""
+    from .policy import PolicyError, parse_cli
+
+    try:
+        given = parse_cli(values, backend_ids)
+    except PolicyError as exc:
+        _fail(f"--fail-on {exc}")
+    if "*" in given:
+        return given
+    return {"*": list(default.get("*", [])), **given}
 
 
 def _load_cfg(root: Path, config_path: str | None):
@@ -72,17 +100,29 @@ def _load_cfg(root: Path, config_path: str | None):
               help="Extra mapping folder merged over the built-in tables; repeatable.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not in this baseline.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
-@click.option("--fail-on", "fail_on", multiple=True,
-              type=click.Choice(["rename", "adapt", "partial", "missing", "unknown"]),
-              help="Exit 1 when a finding has one of these statuses on a selected backend (CI gate); repeatable.")
+@click.option("--fail-on", "fail_on", multiple=True, callback=_fail_on_option, metavar="STATUS", help=FAIL_ON_HELP)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when --fail-on finds something (report only).")
+@click.option("--select", "select", multiple=True, metavar="NAMES",
+              help="Report only these statuses, families or symbols (comma-separated; repeatable).")
+@click.option("--ignore", "ignore", multiple=True, metavar="NAMES",
+              help="Leave out these statuses, families or symbols (comma-separated; repeatable).")
+@click.option("--min-status", type=click.Choice(["rename", "adapt", "partial", "missing", "unknown"]), default=None,
+              help="Leave out verdicts below this status (e.g. 'adapt' drops renames from every report).")
+@click.option("--project-root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder that report paths in SARIF are relative to (default: the git work tree's top level).")
+@click.option("--statistics", is_flag=True, help="Print finding counts per family and status instead of the summary.")
 @click.option("--quiet", "-q", is_flag=True, help="No terminal summary.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None, output_dir: Path | None,
          excludes: tuple[str, ...], jobs: int | None, no_cache: bool, cache_dir: Path | None, no_gitignore: bool,
          no_default_excludes: bool, max_file_size: int | None, parse_timeout: float,
          extra_mappings: tuple[str, ...], baseline: str | None,
-         config_path: str | None, fail_on: tuple[str, ...], quiet: bool, color: str) -> None:
-    """Scan PATH and report every CUDA tie, its verdict per backend, and the porting effort."""
+         config_path: str | None, fail_on: tuple[str, ...], exit_zero: bool, select: tuple[str, ...],
+         ignore: tuple[str, ...], min_status: str | None, project_root: Path | None, statistics: bool, quiet: bool,
+         color: str) -> None:
+    """Scan PATH and report every CUDA tie, its verdict per backend, and the porting effort.
+
+    One format without --output or --output-dir is written to standard output (the summary then goes to stderr)."""
     from .document import build_document
     from .engine import ScanOptions, run_scan
     from .reporters import EXTENSIONS, get_chunked_reporter, write_output
@@ -93,8 +133,10 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
         _fail("--output takes one format; use --output-dir for several")
     if output and not fmts:
         fmts = ["json"]
-    if len(fmts) > 0 and not output and not output_dir:
-        _fail("give --output FILE (or '-') or --output-dir DIR for the report")
+    if len(fmts) == 1 and not output and not output_dir:
+        output = "-"  # like ruff and bandit: one report with no file named goes to stdout
+    if len(fmts) > 1 and not output_dir:
+        _fail("several formats need --output-dir DIR")
     try:
         cfg = _load_cfg(path, config_path)
         cache_root = cache_dir or default_cache_dir()  # compiled tables are always cached; --no-cache skips results
@@ -111,10 +153,20 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
         tables = load_tables([Path(p) for p in options.extra_mappings], cache_root)
         from .config import check_backends
         check_backends(cfg, [b.id for b in tables.backends])
+        from .selection import SelectionError, apply, parse
+
+        try:
+            selection = parse(select, ignore, min_status, tables)
+        except SelectionError as exc:
+            _fail(str(exc))
+        backend_ids = list(options.backends) or [b.id for b in tables.backends]
+        policy = _cli_policy(fail_on, backend_ids, {"*": []}) if fail_on else {}
         console = None if quiet else _console(color, quiet, stderr=bool(output == "-"))  # rich: only when shown
         progress_factory = _progress_factory(console) if console is not None else None
         result = run_scan(path, options, tables, progress_factory=progress_factory)
+        result, _ = apply(result, selection)
         doc = build_document(result, tables)
+        doc["scan"]["path_prefix"] = _path_prefix(path, project_root)
     except TableError as exc:
         _fail(str(exc))
         return
@@ -129,17 +181,49 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
         click.echo("portcheck: interrupted while writing reports; an unfinished report is not left behind", err=True)
         sys.exit(130)
     if console is not None:
-        from .reporters.terminal import print_summary
-        print_summary(doc, console)
+        if statistics:
+            from .reporters.terminal import statistics_lines
+            for line in statistics_lines(doc):
+                console.print(line, markup=False)
+        else:
+            from .reporters.terminal import print_summary
+            print_summary(doc, console)
         for fmt in fmts:
             if output != "-":
                 target = output if output else str(output_dir / f"portcheck-report{EXTENSIONS[fmt]}")
                 console.print(f"wrote {fmt} report: {target}")
-    if fail_on:
-        bad = sum(1 for _ in _violations(result.findings, {"*": list(fail_on)}))
+    if policy:
+        from .policy import describe, violations
+        bad = sum(1 for _ in violations(result.findings, policy))
         if bad:
-            click.echo(f"portcheck: {bad} finding(s) with status {', '.join(fail_on)}", err=True)
-            sys.exit(EXIT_FINDINGS)
+            click.echo(f"portcheck: {bad} finding(s) fail the policy (fail-on {describe(policy)})"
+                       + ("; --exit-zero: exit 0" if exit_zero else ""), err=True)
+            sys.exit(EXIT_OK if exit_zero else EXIT_FINDINGS)
+
+
+def _path_prefix(path: Path, project_root: Path | None) -> str:
+    """The scanned folder relative to the project root ('' when they are the same; POSIX, ending in '/'):
+    SARIF paths must be relative to the repository for GitHub to find the file."""
+    import subprocess
+
+    folder = path.resolve()
+    if folder.is_file():
+        folder = folder.parent
+    root = project_root.resolve() if project_root else None
+    if root is None:
+        try:
+            top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True,
+                                 text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            top = None
+        if top is None or top.returncode != 0 or not top.stdout.strip():
+            return ""
+        root = Path(top.stdout.strip()).resolve()
+    try:
+        rel = folder.relative_to(root).as_posix()
+    except ValueError:
+        _fail(f"--project-root {project_root}: the scanned folder {path} is not inside it")
+    return "" if rel in ("", ".") else rel + "/"
 
 
 def _progress_factory(console):
@@ -260,38 +344,59 @@ def _excluded_by_config(root: Path, files: tuple[str, ...], cfg) -> list[str]:
     return kept
 
 
-def _violations(findings, policy: dict[str, list[str]]):
-    """(finding, ['cann: missing → x', ...]) for each finding the fail-on policy forbids on some backend."""
-    for f in findings:
-        hits = []
-        for bid, v in f.verdicts:
-            if v.status in policy.get(bid, policy.get("*", [])):
-                hits.append(f"{bid}: {v.status}" + (f" → {v.target}" if v.target else ""))
-        if hits:
-            yield f, hits
+def _gh_escape(text: str, prop: bool = False) -> str:
+    """Escape a GitHub workflow-command value (properties also escape ':' and ',')."""
+    out = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return out.replace(":", "%3A").replace(",", "%2C") if prop else out
 
 
-def _policy_text(policy: dict[str, list[str]]) -> str:
-    return "; ".join(f"{'all backends' if k == '*' else k}: {', '.join(v) or 'nothing'}" for k, v in policy.items())
+def _github_line(level: str, path: str, line: int, col: int, title: str, message: str) -> str:
+    return (f"::{level} file={_gh_escape(path, True)},line={line},col={col},title={_gh_escape(title, True)}"
+            f"::{_gh_escape(message)}")
+
+
+def _expand_check_paths(root: Path, paths: tuple[str, ...], cfg) -> list[str]:
+    """FILES as given; a folder becomes the files `scan` would read in it. A path that does not exist is an error."""
+    from .discover import discover
+
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        full = path if path.is_absolute() else root / path
+        if full.is_dir():
+            found, _ = discover(full, tuple(cfg.exclude), cfg.default_excludes, cfg.respect_gitignore,
+                                (cfg.max_file_size or 20) * 1024 * 1024)
+            out.extend((path / f.path).as_posix() for f in found)
+        elif full.exists():
+            out.append(p)
+        else:
+            _fail(f"{p}: no such file or directory")
+    return out
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path())
 @click.option("--backend", "-b", "backends", multiple=True, help="Backend id; repeatable. Default: config or all.")
-@click.option("--fail-on", "fail_on", multiple=True,
-              type=click.Choice(["rename", "adapt", "partial", "missing", "unknown"]),
-              help="Statuses that fail the check (repeatable); overrides the configuration.")
+@click.option("--fail-on", "fail_on", multiple=True, callback=_fail_on_option, metavar="STATUS",
+              help=FAIL_ON_HELP + " Replaces the configuration's policy (per-backend values override one backend).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings break the policy.")
+@click.option("--output-format", "output_format", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="github: workflow-command annotations (::error file=...,line=...::).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no notes.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Ignore findings in this baseline.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
-def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str, ...], baseline: str | None,
-          config_path: str | None, extra_mappings: tuple[str, ...], color: str) -> None:
-    """Pre-commit / CI gate: fail when FILES add CUDA ties the policy forbids (exit 1), else exit 0."""
+def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str, ...], exit_zero: bool,
+          output_format: str, quiet: bool, baseline: str | None, config_path: str | None,
+          extra_mappings: tuple[str, ...], color: str) -> None:
+    """Pre-commit / CI gate: fail when FILES (or the files in a folder) add CUDA ties the policy forbids (exit 1),
+    else exit 0. A file that does not exist is an error (exit 2)."""
     import gc
 
     gc.disable()  # a short process over a few files: collection passes over the tables would only cost time
     from .engine import run_scan
+    from .policy import describe, violations
     from .tables import TableError, load_tables
 
     from .config import check_backends
@@ -299,31 +404,45 @@ def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str,
     root = Path.cwd()
     try:
         cfg = _load_cfg(root, config_path)
+        paths = _expand_check_paths(root, files, cfg)
         options = _check_options(cfg, backends, extra_mappings, baseline)
         tables = load_tables([Path(p) for p in options.extra_mappings], default_cache_dir())
         check_backends(cfg, [b.id for b in tables.backends])
-        result = run_scan(root, options, tables, only_files=_excluded_by_config(root, files, cfg),
+        backend_ids = list(options.backends) or [b.id for b in tables.backends]
+        policy = _cli_policy(fail_on, backend_ids, cfg.fail_on) if fail_on else \
+            cfg.fail_on or {"*": ["missing", "unknown"]}
+        result = run_scan(root, options, tables, only_files=_excluded_by_config(root, tuple(paths), cfg),
                           with_effort=False)
     except TableError as exc:
         _fail(str(exc))
         return
-    policy = {"*": list(fail_on)} if fail_on else cfg.fail_on or {"*": ["missing", "unknown"]}
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    github = output_format == "github"
+    use_color = not github and (color == "always" or (color == "auto" and sys.stdout.isatty()
+                                                      and not os.environ.get("NO_COLOR")))
     bad = 0
-    for f, hits in _violations(result.findings, policy):
+    for f, hits in violations(result.findings, policy):
         bad += 1
         u = f.use
-        loc = f"{u.path}:{u.line}:{u.column}:"
         msg = f"{u.symbol} ({u.family}) ties this code to CUDA"
+        if github:
+            click.echo(_github_line("error", u.path, u.line, u.column, f"portcheck: {u.symbol}",
+                                    f"{msg} [{'; '.join(hits)}]"))
+            continue
+        loc = f"{u.path}:{u.line}:{u.column}:"
         if use_color:
             loc = click.style(loc, bold=True)
         click.echo(f"{loc} {msg} [{'; '.join(hits)}]")
-    for s in result.skipped:
-        click.echo(f"{s.path}: note: {'partly scanned' if s.partial else 'skipped'}: {s.reason}", err=True)
+    for s in result.skipped if not quiet else ():
+        what = "partly scanned" if s.partial else "skipped"
+        if github:
+            click.echo(_github_line("warning", s.path, 1, 1, f"portcheck: {what}", f"{what}: {s.reason}"))
+        else:
+            click.echo(f"{s.path}: note: {what}: {s.reason}", err=True)
     if bad:
-        click.echo(f"portcheck: {bad} finding(s) violate the policy (fail-on {_policy_text(policy)}); "
-                   "suppress with '# portcheck: ignore[SYMBOL] -- reason' or record a baseline", err=True)
-        sys.exit(EXIT_FINDINGS)
+        if not quiet:
+            click.echo(f"portcheck: {bad} finding(s) violate the policy (fail-on {describe(policy)}); "
+                       "suppress with '# portcheck: ignore[SYMBOL] -- reason' or record a baseline", err=True)
+        sys.exit(EXIT_OK if exit_zero else EXIT_FINDINGS)
     sys.exit(EXIT_OK)
 
 

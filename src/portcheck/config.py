@@ -23,7 +23,8 @@ KNOWN_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "include": (list, "a list of gitignore-style patterns"),
     "exclude": (list, "a list of gitignore-style patterns"),
     "per-file-ignores": (dict, "a table of pattern = [symbols or families]"),
-    "fail-on": ((list, dict), "a list of statuses, or a table of backend = [statuses]"),
+    "fail-on": ((str, list, dict), "a status (that status or worse), a list of statuses, or a table of "
+                "backend = status or [statuses]"),
     "effort": (dict, "a table of effort weights"),
     "mappings": (list, "a list of folders"),
     "baseline": (str, "a file path"),
@@ -106,6 +107,14 @@ def _strings(path: Path, key: str, val: list, what: str = "string") -> list[str]
 
 
 def _statuses(path: Path, key: str, val: Any) -> list[str]:
+    """A status (a threshold: that status or worse, see policy.py) or a list of statuses (exactly those)."""
+    if isinstance(val, str):
+        from .policy import PolicyError, statuses_of
+
+        try:
+            return statuses_of(val)
+        except PolicyError as exc:
+            raise ConfigError(f"{path}: key '{key}': {exc}") from None
     if not isinstance(val, list):
         raise ConfigError(f"{path}: key '{key}' must be a list of statuses ({', '.join(STATUSES)}), "
                           f"not {_type_name(val)}")
@@ -153,7 +162,7 @@ def load_config(path: Path | None) -> Config:
                               f"not {_type_name(names)}")
         cfg.per_file_ignores[pat] = _strings(path, f"per-file-ignores.\"{pat}\"", names, "symbol or family")
     fail_on = table.get("fail-on", list(DEFAULT_FAIL_ON))
-    if isinstance(fail_on, list):
+    if isinstance(fail_on, (list, str)):
         cfg.fail_on = {"*": _statuses(path, "fail-on", fail_on)}
     else:
         # Backends a table does not name keep the default policy ("*"), so a typo never switches a gate off.

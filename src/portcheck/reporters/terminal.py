@@ -65,3 +65,31 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
     if doc["summary"]["skipped"]:
         console.print(f"[dim]{doc['summary']['skipped']} file(s) skipped or partly scanned; see the report's "
                       f"'skipped' list.[/dim]")
+
+
+def statistics_lines(doc: dict[str, Any]) -> list[str]:
+    """`scan --statistics`: findings per family (most first), with each backend's status counts, like
+    `ruff --statistics`. Plain text, one family a line."""
+    from collections import Counter, defaultdict
+
+    bids = [b["id"] for b in doc["backends"]]
+    per_family: Counter[str] = Counter()
+    statuses: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for f in doc["findings"]:
+        fam = f.get("family", "") or "cuda"
+        per_family[fam] += 1
+        for bid, v in f["verdicts"].items():
+            statuses[fam][bid][v.get("status", "")] += 1
+    order = list(STATUS_STYLE)
+    lines = []
+    width = max([len(f) for f in per_family] + [6])
+    for fam, n in sorted(per_family.items(), key=lambda kv: (-kv[1], kv[0])):
+        parts = []
+        for bid in bids:
+            c = statuses[fam][bid]
+            worst = next((s for s in reversed(order) if c.get(s)), "")
+            if worst:
+                parts.append(f"{bid} {worst} {c[worst]}")
+        lines.append(f"{n:>7}  {fam:<{width}}  worst: " + ", ".join(parts))
+    lines.append(f"{sum(per_family.values()):>7}  findings in {len(per_family)} families")
+    return lines
