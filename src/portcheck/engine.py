@@ -52,17 +52,56 @@ class ScanOptions:
 # ------------------------------------------------------------------------------------------- per-file work
 _TABLES: Tables | None = None
 _TIMEOUT = 0.0
+_SALT: str | None = None  # result-cache salt: workers key each result by the bytes they scanned
+TIME_LIMIT_NOTE = "parse time limit"  # in the partial-scan reason of a file cut off by --parse-timeout
 
 
 class ParseTimeout(BaseException):  # not Exception: scanners catch those, this must reach scan_file
     """A scanner took longer than the per-file limit."""
 
 
-def _init_worker(extra: tuple[str, ...], cache_dir: str | None, timeout: float) -> None:
-    global _TABLES, _TIMEOUT
+def _init_worker(extra: tuple[str, ...], cache_dir: str | None, timeout: float, salt: str | None = None,
+                 parent: int | None = None) -> None:
+    global _TABLES, _TIMEOUT, _SALT
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (forked workers inherit it)
+    if parent is not None:
+        die_with_parent(parent)
     if _TABLES is None:  # spawned (not forked) workers load their own copy
         _TABLES = load_tables([Path(p) for p in extra], Path(cache_dir) if cache_dir else None)
-    _TIMEOUT = timeout
+    _TIMEOUT, _SALT = timeout, salt
+
+
+def die_with_parent(parent: int, use_prctl: bool = True, interval: float = 0.5) -> None:
+    """Make this worker process end when `parent` does, however the parent ends (SIGKILL included), so no worker
+    outlives a killed scan holding its stdout (a caller reading the pipe would wait forever).
+
+    Linux: the kernel sends SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG). Everywhere, as a fallback: a
+    daemon thread that exits the process once it has been re-parented."""
+    import signal
+    import sys
+    import threading
+
+    if use_prctl and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        if hasattr(signal, "pthread_sigmask"):  # the parse limit's SIGALRM belongs to the main thread
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGINT, signal.SIGTERM})
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="portcheck-parent-watch", daemon=True).start()
 
 
 def _alarm(_signum, _frame):
@@ -85,14 +124,22 @@ def _run_limited(fn, args, timeout: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0) -> FileReport:
-    """Read, decode and scan one file; never raises."""
+def _read(src: SourceFile) -> bytes | FileReport:
     try:
         with open(src.abspath, "rb") as fh:
-            data = fh.read()
+            return fh.read()
     except OSError as exc:
         return FileReport(src.path, src.language, 0, src.size,
                           skipped=SkippedFile(src.path, f"cannot read: {exc.strerror or exc}"))
+
+
+def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0, data: bytes | None = None) -> FileReport:
+    """Decode and scan one file (its bytes as given, else read now); never raises."""
+    if data is None:
+        got = _read(src)
+        if isinstance(got, FileReport):
+            return got
+        data = got
     size = len(data)
     bom = data[:4].startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
     if not bom and b"\x00" in data[:8192]:
@@ -113,7 +160,7 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0) -> FileRepo
         try:
             out = _run_limited(get_scanner(name), (src.path, text, tables), timeout)
         except ParseTimeout:
-            partial.append(f"{name} scanner: parse time limit ({timeout:g} s) exceeded; raise --parse-timeout")
+            partial.append(f"{name} scanner: {TIME_LIMIT_NOTE} ({timeout:g} s) exceeded; raise --parse-timeout")
             continue
         except RecursionError:
             partial.append(f"{name} scanner: nesting too deep")
@@ -134,18 +181,38 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0) -> FileRepo
                       tuple(silenced), note)
 
 
-def _scan_in_worker(src: SourceFile) -> FileReport:
+def scan_keyed(src: SourceFile, tables: Tables, timeout: float, salt: str | None) -> tuple[FileReport, str | None]:
+    """Read the file once, scan those bytes, and key the result by the same bytes (None: no salt, or unreadable),
+    so a file edited during the scan is never stored under the key of other content."""
+    from .cache import file_key
+
+    got = _read(src)
+    if isinstance(got, FileReport):
+        return got, None
+    key = file_key(salt, src.path, src.scanners, got) if salt is not None else None
+    return scan_file(src, tables, timeout, data=got), key
+
+
+def _scan_in_worker(src: SourceFile) -> tuple[FileReport, str | None]:
     assert _TABLES is not None
-    return scan_file(src, _TABLES, _TIMEOUT)
+    return scan_keyed(src, _TABLES, _TIMEOUT, _SALT)
 
 
 def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
                progress: Callable[[int], None] | None = None) -> Iterator[FileReport]:
     """Scan files, in a process pool when there are enough of them; yields in input order."""
+    for rep, _ in _scan_files_keyed(files, options, tables, progress, None):
+        yield rep
+
+
+def _scan_files_keyed(files: list[SourceFile], options: ScanOptions, tables: Tables,
+                      progress: Callable[[int], None] | None, salt: str | None
+                      ) -> Iterator[tuple[FileReport, str | None]]:
+    """(report, key of the bytes scanned) per file, in input order; a process pool when there are enough files."""
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < IN_PROCESS_BELOW or sum(f.size for f in files) < IN_PROCESS_BYTES:
         for src in files:
-            yield scan_file(src, tables, options.parse_timeout)
+            yield scan_keyed(src, tables, options.parse_timeout, salt)
             if progress:
                 progress(1)
         return
@@ -153,16 +220,38 @@ def scan_files(files: list[SourceFile], options: ScanOptions, tables: Tables,
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor  # not on the `check` path
 
-    global _TABLES, _TIMEOUT
+    global _TABLES, _TIMEOUT, _SALT
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     if ctx is not None:  # forked workers inherit the loaded tables instead of loading them again
-        _TABLES, _TIMEOUT = tables, options.parse_timeout
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(options.extra_mappings, options.cache_dir, options.parse_timeout)) as pool:
-        for rep in pool.map(_scan_in_worker, files, chunksize=chunk):
-            yield rep
+        _TABLES, _TIMEOUT, _SALT = tables, options.parse_timeout, salt
+    before = set(mp.active_children())
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=(options.extra_mappings, options.cache_dir, options.parse_timeout, salt,
+                                         os.getpid()))
+    try:
+        for item in pool.map(_scan_in_worker, files, chunksize=chunk):
+            yield item
             if progress:
                 progress(1)
+    except BaseException:  # Ctrl-C, SIGTERM (SystemExit from the CLI's handler), a consumer that stops early
+        _stop_pool(pool, before)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_pool(pool, before: set) -> None:
+    """End the pool now: queued work cancelled, workers killed (a clean shutdown would finish every queued file)."""
+    import multiprocessing as mp
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    workers = [p for p in mp.active_children() if p not in before]
+    for p in workers:
+        try:
+            p.kill()
+        except (OSError, ValueError):
+            pass
+    for p in workers:
+        p.join(2)
 
 
 def _file_keys(files: list[SourceFile], cache) -> list[str | None]:
@@ -178,21 +267,59 @@ def _file_keys(files: list[SourceFile], cache) -> list[str | None]:
     return keys
 
 
+def _limited_key(key: str, timeout: float) -> str:
+    """Where a result cut short by the parse time limit is stored: valid only under that same limit."""
+    return f"{key}:time-limit={timeout!r}"
+
+
+def _cache_class(rep: FileReport) -> str:
+    """'full': the same bytes always give this result; 'limited': it depends on --parse-timeout (and on the
+    machine's load); 'none': it must not be stored (out of memory)."""
+    reason = rep.skipped.reason if rep.skipped is not None and rep.skipped.partial else ""
+    if "MemoryError" in reason:
+        return "none"
+    return "limited" if TIME_LIMIT_NOTE in reason else "full"
+
+
 def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tables,
-                     progress: Callable[[int], None] | None, cache, keys: list[str | None]) -> list[FileReport]:
-    """Serve unchanged files from the result cache; scan the rest; store what was scanned."""
+                     progress: Callable[[int], None] | None, cache, keys: list[str | None],
+                     use_limited: bool = True) -> tuple[list[FileReport], list[str | None]]:
+    """Serve unchanged files from the result cache; scan the rest; store what was scanned, under the key of the
+    bytes that were scanned. Returns the reports and those keys (a file edited since `keys` were taken has its
+    new key). A result cut short by the parse time limit is stored under a key that holds the limit, and served
+    only to a scan under the same limit that asks for it (`use_limited`; `check` does not)."""
     if cache is None:
-        return list(scan_files(files, options, tables, progress))
-    hits = cache.get_many([k for k in keys if k])
-    todo = [(i, src) for i, (src, k) in enumerate(zip(files, keys)) if not k or k not in hits]
+        return list(scan_files(files, options, tables, progress)), list(keys)
+    wanted = [k for k in keys if k]
+    if use_limited and options.parse_timeout:
+        wanted += [_limited_key(k, options.parse_timeout) for k in keys if k]
+    hits = cache.get_many(wanted)
+
+    def hit(k: str | None) -> FileReport | None:
+        if not k:
+            return None
+        if k in hits:
+            return hits[k]
+        return hits.get(_limited_key(k, options.parse_timeout)) if use_limited and options.parse_timeout else None
+
+    reports: list[FileReport | None] = [hit(k) for k in keys]
+    final: list[str | None] = list(keys)
+    todo = [(i, src) for i, src in enumerate(files) if reports[i] is None]
     if progress and len(files) - len(todo):
         progress(len(files) - len(todo))
-    fresh = list(scan_files([src for _, src in todo], options, tables, progress))
-    reports: list[FileReport | None] = [hits.get(k) if k else None for k in keys]
-    for (i, _), rep in zip(todo, fresh):
-        reports[i] = rep
-    cache.put_many((keys[i], rep) for (i, _), rep in zip(todo, fresh) if keys[i])
-    return [r for r in reports if r is not None]
+    store: list[tuple[str, FileReport]] = []
+    for (i, _), (rep, key) in zip(todo, _scan_files_keyed([src for _, src in todo], options, tables, progress,
+                                                          cache.salt)):
+        reports[i], final[i] = rep, key
+        kind = _cache_class(rep)
+        if key is None or kind == "none":
+            final[i] = None  # nothing stored for it: neither is the whole scan
+        elif kind == "limited":
+            store.append((_limited_key(key, options.parse_timeout), rep))
+        else:
+            store.append((key, rep))
+    cache.put_many(store)
+    return [r for r in reports if r is not None], final
 
 
 def _scan_key(cache, files: list[SourceFile], keys: list[str | None], skipped: list[SkippedFile],
@@ -211,7 +338,8 @@ def _scan_key(cache, files: list[SourceFile], keys: list[str | None], skipped: l
     for s in skipped:
         h.update(f"skip\0{s.path}\0{s.reason}\0{s.partial}\n".encode("utf-8", "surrogateescape"))
     settings = {"backends": backend_ids, "effort": with_effort, "own": sorted(own),
-                "overrides": options.effort_overrides, "ignores": options.per_file_ignores}
+                "overrides": options.effort_overrides, "ignores": options.per_file_ignores,
+                "parse_timeout": options.parse_timeout}  # a file cut short under one limit is rescanned under another
     h.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     if options.baseline:
         try:
@@ -295,9 +423,14 @@ def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
             if progress:
                 progress(len(files))
         else:
-            reports = _scan_with_cache(files, options, tables, progress, cache, keys)
+            discovered_skips = skipped
+            reports, final_keys = _scan_with_cache(files, options, tables, progress, cache, keys,
+                                                   use_limited=only_files is None)
             findings, kernels, stats, skipped, suppressed, effort, baselined = _aggregate(
                 reports, skipped, options, tables, backend_ids, own, with_effort)
+            if scan_key and final_keys != keys:  # a file changed during the scan: key what was scanned
+                scan_key = _scan_key(cache, files, final_keys, discovered_skips, options, backend_ids, with_effort,
+                                     own)
             if scan_key and len(findings) <= WHOLE_SCAN_MAX_FINDINGS:
                 cache.put_scan(root_id, scan_key, (findings, kernels, stats, skipped, suppressed, effort, baselined))
     finally:
