@@ -19,6 +19,11 @@ KINDS: tuple[str, ...] = (
 
 CONFIDENCES: tuple[str, ...] = ("resolved", "syntactic", "textual")
 
+# How a verdict is known (issue 14): `verified` = the vendor name was found in a vendor list, header or source
+# (the ref cites it); `mapped` = a vendor tool's map says so, not confirmed in headers; `inferred` = a family
+# default, a prefix rule or no table row at all.
+EVIDENCE: tuple[str, ...] = ("verified", "mapped", "inferred")
+
 
 def _positional(self):
     """`__reduce__` of the slotted dataclasses: positional re-construction unpickles ~40 % faster than the
@@ -55,6 +60,7 @@ class Verdict(NamedTuple):
     note: str = ""
     ref: str = ""
     rule: str = ""  # which table row decided: exact | family | prefix | package | default
+    evidence: str = ""  # how it is known: verified | mapped | inferred (EVIDENCE)
 
     def __reduce__(self):  # C-level reconstruction (fast cache loads)
         return (tuple.__new__, (Verdict, tuple(self)))

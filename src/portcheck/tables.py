@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
-from .model import STATUSES, Verdict
+from .model import EVIDENCE, STATUSES, Verdict
 
 CATEGORIES: tuple[str, ...] = (
     "python-device-api", "distributed", "build", "runtime-c-api", "cuda-libraries",
     "custom-kernels", "cuda-only-deps", "op-gaps",
 )
-TABLES_FORMAT = 3  # bump when the in-memory shape changes (invalidates the compiled-table cache)
+TABLES_FORMAT = 4  # bump when the in-memory shape changes (invalidates the compiled-table cache)
 
 
 class TableError(Exception):
@@ -75,29 +75,90 @@ class Backend:
     prefixes: list[PrefixRule] = field(default_factory=list)
     family_defaults: dict[str, Verdict] = field(default_factory=dict)
     op_support: dict[str, Verdict] = field(default_factory=dict)  # torch API -> verdict, gaps only
+    # Hardware targets (targets.yaml): id -> Target; the default one; the selected one.
+    targets: dict[str, "Target"] = field(default_factory=dict)
+    default_target: str = ""
+    selected_target: str = ""
+    # Per-target verdicts: target id -> {"exact": {symbol: v}, "wildcard": {prefix: v}, "family": {family: v}}.
+    # A per-target verdict replaces the verdict of the same table row when that target is selected.
+    target_verdicts: dict[str, dict[str, dict[str, Verdict]]] = field(default_factory=dict)
+    _over: dict[str, dict[str, Verdict]] | None = None  # target_verdicts of the selected target
 
     def meta(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "vendor": self.vendor, "device": self.device,
-                "kernel_model": self.kernel_model, "versions": dict(self.versions), "summary": self.summary}
+        out = {"id": self.id, "name": self.name, "vendor": self.vendor, "device": self.device,
+               "kernel_model": self.kernel_model, "versions": dict(self.versions), "summary": self.summary}
+        if self.targets:
+            out["target"] = self.target_facts()
+        return out
+
+    def target_facts(self) -> dict[str, Any]:
+        """The selected hardware target as plain data: id, name, default, simt, warp_size and every other fact,
+        plus `refs` (fact -> source). Empty when the backend declares no targets."""
+        t = self.targets.get(self.selected_target or self.default_target)
+        if t is None:
+            return {}
+        out: dict[str, Any] = {"id": t.id, "name": t.name, "default": t.id == self.default_target}
+        out.update({k: v for k, (v, _) in t.facts.items()})
+        out["refs"] = {k: r for k, (_, r) in t.facts.items()}
+        return out
+
+    def resolve_target(self, name: str) -> str:
+        """Target id for an id or alias (case-insensitive); TableError naming the known ones otherwise."""
+        low = str(name).strip().lower()
+        for t in self.targets.values():
+            if low == t.id.lower() or low in (a.lower() for a in t.aliases):
+                return t.id
+        known = ", ".join(f"{self.id}:{t.id}" for t in self.targets.values()) or "none declared"
+        raise TableError(f"unknown target '{self.id}:{name}' (known: {known})")
+
+    def select_target(self, target_id: str = "") -> None:
+        """Make `target_id` (default: the backend's default target) the one verdicts are given for."""
+        tid = self.resolve_target(target_id) if target_id else self.default_target
+        self.selected_target = tid
+        self._over = self.target_verdicts.get(tid) or None
 
     def lookup(self, symbol: str, family: str) -> Verdict:
+        over = self._over
         v = self.exact.get(symbol)
         if v is not None:
-            return v
+            return over["exact"].get(symbol, v) if over else v
         for prefix, wv in self.wildcards:
             if symbol.startswith(prefix):
-                return wv
+                return over["wildcard"].get(prefix, wv) if over else wv
         for rule in self.prefixes:
             if symbol.startswith(rule.from_) and _family_in(family, rule.families):
                 target = rule.to + symbol[len(rule.from_):]
-                return Verdict(rule.verdict.status, target, rule.verdict.note, rule.verdict.ref, "prefix")
+                rv = rule.verdict
+                return Verdict(rv.status, target, rv.note, rv.ref, "prefix", rv.evidence)
         fam = family
         while fam:
             v = self.family_defaults.get(fam)
             if v is not None:
-                return v
+                return over["family"].get(fam, v) if over else v
             fam = fam.rpartition(".")[0]
-        return Verdict("unknown", "", "not covered by the mapping tables: check by hand", "", "default")
+        return Verdict("unknown", "", "not covered by the mapping tables: check by hand", "", "default", "inferred")
+
+    def target_differences(self, symbol: str, family: str) -> dict[str, Verdict]:
+        """Verdict per target id for a symbol, for `portcheck explain` (restores the selection)."""
+        keep = self.selected_target
+        out: dict[str, Verdict] = {}
+        try:
+            for tid in self.targets:
+                self.select_target(tid)
+                out[tid] = self.lookup(symbol, family)
+        finally:
+            self.select_target(keep)
+        return out
+
+
+class Target(NamedTuple):
+    """One chip a team may buy (targets.yaml): facts are name -> (value, ref)."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    facts: dict[str, tuple[Any, str]] = {}
 
 
 def _family_in(family: str, families: tuple[str, ...]) -> bool:
@@ -175,6 +236,30 @@ class Tables:
         state["_sorted_symbols"] = sorted(self.catalog)
         return state
 
+    def target(self, backend_id: str) -> dict[str, Any]:
+        """The selected hardware target's facts for a backend (id, name, default, simt, warp_size, bf16, fp8, ...,
+        refs): what the effort model reads. Empty dict when the backend declares no targets."""
+        return self.backend(backend_id).target_facts()
+
+    def targets(self) -> dict[str, dict[str, Any]]:
+        """backend id -> selected target facts, for every backend that declares targets."""
+        return {b.id: b.target_facts() for b in self.backends if b.targets}
+
+    def selection(self) -> dict[str, str]:
+        return {b.id: b.selected_target for b in self.backends if b.targets}
+
+    def select_targets(self, wanted: dict[str, str] | None = None) -> None:
+        """Select hardware targets ({backend id: target id or alias}); backends not named get their default.
+        TableError for an unknown backend or target."""
+        wanted = dict(wanted or {})
+        for bid in wanted:
+            self.backend(bid)
+        for b in self.backends:
+            if b.targets:
+                b.select_target(wanted.get(b.id, ""))
+            elif wanted.get(b.id):
+                raise TableError(f"backend '{b.id}' declares no hardware targets (no targets.yaml)")
+
     def backend(self, backend_id: str) -> Backend:
         for b in self.backends:
             if b.id == backend_id:
@@ -190,6 +275,8 @@ class Tables:
         self._pattern_re = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in pats)) if pats else None
         for b in self.backends:
             b.wildcards.sort(key=lambda t: -len(t[0]))
+            if b.targets and not b.selected_target:
+                b.select_target()
 
 
 # ----------------------------------------------------------------------------------------------- loading
@@ -234,14 +321,99 @@ def _check_keys(path: Path, where: str, obj: Any, allowed: Iterable[str]) -> dic
     return obj
 
 
-def _verdict(path: Path, where: str, obj: dict, rule: str) -> Verdict:
+def default_evidence(rule: str, status: str, target: str, note: str) -> str:
+    """Evidence strength of a table row that does not state one: family defaults and prefix rules are inferred;
+    an exact row is verified (its ref cites a vendor list, header or source) unless its note says "unverified",
+    then mapped when it names a candidate, inferred when it names nothing."""
+    if rule not in ("exact", "wildcard", "op-support"):
+        return "inferred"
+    if note.lower().startswith("unverified") or status == "unknown":
+        return "mapped" if target else "inferred"
+    return "verified"
+
+
+def _verdict(path: Path, where: str, obj: dict, rule: str, file_evidence: str = "") -> Verdict:
     status = _str(path, where, obj, "status", required=True)
     if status not in STATUSES:
         raise _err(path, where, f"field 'status': '{status}' is not one of {', '.join(STATUSES)}")
     ref = _str(path, where, obj, "ref", required=True)
     if not ref.strip():
         raise _err(path, where, "field 'ref' must not be empty")
-    return Verdict(status, _str(path, where, obj, "target"), _str(path, where, obj, "note"), ref, rule)
+    target, note = _str(path, where, obj, "target"), _str(path, where, obj, "note")
+    evidence = _str(path, where, obj, "evidence") or file_evidence or default_evidence(rule, status, target, note)
+    if evidence not in EVIDENCE:
+        raise _err(path, where, f"field 'evidence': '{evidence}' is not one of {', '.join(EVIDENCE)}")
+    return Verdict(status, target, note, ref, rule, evidence)
+
+
+def _target_verdicts(path: Path, where: str, item: dict, backend: Backend, kind: str, key: str, rule: str,
+                     base: Verdict) -> None:
+    """An entry's `targets:` block: {target id: {status, target, note, ref, evidence}} replacing the row's verdict
+    on that target. `ref` defaults to the row's own."""
+    per = item.get("targets")
+    if per is None:
+        return
+    if not isinstance(per, dict) or not per:
+        raise _err(path, where, "field 'targets' must be a mapping of target id -> verdict")
+    for tname, obj in per.items():
+        twhere = f"{where} target '{tname}'"
+        _check_keys(path, twhere, obj, ("status", "target", "note", "ref", "evidence"))
+        try:
+            tid = backend.resolve_target(str(tname))
+        except TableError as exc:
+            raise _err(path, twhere, str(exc)) from None
+        obj = {"ref": base.ref, **obj}
+        backend.target_verdicts.setdefault(tid, {"exact": {}, "wildcard": {}, "family": {}})[kind][key] = \
+            _verdict(path, twhere, obj, rule)
+
+
+FACT_TYPES: dict[str, type] = {"simt": bool, "warp_size": int, "bf16": bool, "fp8": bool}
+
+
+def _load_targets(path: Path, backend: Backend) -> None:
+    """targets.yaml: the chips of a backend with the facts that change verdicts and costs, each with its ref."""
+    data = _check_keys(path, "top level", _read_yaml(path), ("description", "default", "targets"))
+    items = data.get("targets") or []
+    if not isinstance(items, list) or not items:
+        raise _err(path, "top level", "field 'targets' must be a non-empty list")
+    for i, item in enumerate(items):
+        where = f"targets[{i}]"
+        _check_keys(path, where, item, ("id", "name", "aliases", "description", "facts"))
+        tid = _str(path, where, item, "id", required=True).lower()
+        where = f"target '{tid}'"
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise _err(path, where, "field 'aliases' must be a list")
+        facts_in = item.get("facts") or {}
+        if not isinstance(facts_in, dict):
+            raise _err(path, where, "field 'facts' must be a mapping of fact -> {value, ref}")
+        facts: dict[str, tuple[Any, str]] = {}
+        for fname, fobj in facts_in.items():
+            fwhere = f"{where} fact '{fname}'"
+            _check_keys(path, fwhere, fobj, ("value", "ref", "note"))
+            if "value" not in fobj:
+                raise _err(path, fwhere, "field 'value' is required")
+            ref = _str(path, fwhere, fobj, "ref", required=True)
+            if not ref.strip():
+                raise _err(path, fwhere, "field 'ref' must not be empty")
+            val = fobj["value"]
+            want = FACT_TYPES.get(fname)
+            if want is not None and (not isinstance(val, want) or (want is int and isinstance(val, bool))):
+                raise _err(path, fwhere, f"field 'value' must be {'true or false' if want is bool else 'a whole number'}")
+            facts[str(fname)] = (val, ref)
+        for required in ("simt", "warp_size"):
+            if required not in facts:
+                raise _err(path, where, f"fact '{required}' is required")
+        if tid in backend.targets:
+            raise _err(path, where, "duplicate target id")
+        backend.targets[tid] = Target(tid, _str(path, where, item, "name", required=True),
+                                      tuple(str(a).lower() for a in aliases), _str(path, where, item, "description"),
+                                      facts)
+    default = _str(path, "top level", data, "default", required=True).lower()
+    try:
+        backend.default_target = backend.resolve_target(default)
+    except TableError as exc:
+        raise _err(path, "field 'default'", str(exc)) from None
 
 
 def _load_families(path: Path) -> dict[str, Family]:
@@ -314,10 +486,15 @@ def _load_backend_meta(path: Path) -> Backend:
 
 
 def _load_backend_file(path: Path, backend: Backend, families: dict[str, Family]) -> None:
-    data = _check_keys(path, "top level", _read_yaml(path), ("entries", "prefixes", "families", "description"))
+    data = _check_keys(path, "top level", _read_yaml(path),
+                       ("entries", "prefixes", "families", "description", "evidence"))
+    file_ev = _str(path, "top level", data, "evidence")
+    if file_ev and file_ev not in EVIDENCE:
+        raise _err(path, "top level", f"field 'evidence': '{file_ev}' is not one of {', '.join(EVIDENCE)}")
     for i, item in enumerate(data.get("entries") or []):
         where = f"entries[{i}]"
-        _check_keys(path, where, item, ("symbol", "symbols", "status", "target", "note", "ref"))
+        _check_keys(path, where, item, ("symbol", "symbols", "status", "target", "note", "ref", "evidence",
+                                        "targets"))
         if "symbol" in item:
             names = [_str(path, where, item, "symbol", required=True)]
         else:
@@ -328,15 +505,17 @@ def _load_backend_file(path: Path, backend: Backend, families: dict[str, Family]
         for name in names:
             name = str(name)
             if name.endswith((".*", "::*", "/*")):
-                v = _verdict(path, f"entry '{name}'", item, "wildcard")
+                v = _verdict(path, f"entry '{name}'", item, "wildcard", file_ev)
                 backend.wildcards.append((name[:-1], v))
+                _target_verdicts(path, f"entry '{name}'", item, backend, "wildcard", name[:-1], "wildcard", v)
                 continue
             if name in backend.exact:
                 raise _err(path, f"entry '{name}'", "duplicate entry for this backend")
-            backend.exact[name] = _verdict(path, f"entry '{name}'", item, "exact")
+            v = backend.exact[name] = _verdict(path, f"entry '{name}'", item, "exact", file_ev)
+            _target_verdicts(path, f"entry '{name}'", item, backend, "exact", name, "exact", v)
     for i, item in enumerate(data.get("prefixes") or []):
         where = f"prefixes[{i}]"
-        _check_keys(path, where, item, ("from", "to", "families", "status", "note", "ref"))
+        _check_keys(path, where, item, ("from", "to", "families", "status", "note", "ref", "evidence"))
         fams = item.get("families") or []
         if not isinstance(fams, list) or not fams:
             raise _err(path, where, "field 'families' must be a non-empty list")
@@ -348,13 +527,14 @@ def _load_backend_file(path: Path, backend: Backend, families: dict[str, Family]
                                            tuple(fams), _verdict(path, where, item, "prefix")))
     for i, item in enumerate(data.get("families") or []):
         where = f"families[{i}]"
-        _check_keys(path, where, item, ("family", "status", "target", "note", "ref"))
+        _check_keys(path, where, item, ("family", "status", "target", "note", "ref", "evidence", "targets"))
         fid = _str(path, where, item, "family", required=True)
         if fid not in families:
             raise _err(path, f"family default '{fid}'", "unknown family (declare it in catalog/families.yaml)")
         if fid in backend.family_defaults:
             raise _err(path, f"family default '{fid}'", "duplicate family default for this backend")
-        backend.family_defaults[fid] = _verdict(path, f"family default '{fid}'", item, "family")
+        v = backend.family_defaults[fid] = _verdict(path, f"family default '{fid}'", item, "family")
+        _target_verdicts(path, f"family default '{fid}'", item, backend, "family", fid, "family", v)
 
 
 def _load_op_support(path: Path, backend: Backend) -> None:
@@ -372,9 +552,10 @@ def _load_op_support(path: Path, backend: Backend) -> None:
                 equiv = (row.get("equivalent") or "").strip()
                 if sup == "false":
                     backend.op_support[api] = Verdict("missing", equiv, "listed as unsupported by the vendor"
-                                                      + (f": {limits}" if limits else ""), ref, "op-support")
+                                                      + (f": {limits}" if limits else ""), ref, "op-support",
+                                                      "verified")
                 elif limits:
-                    backend.op_support[api] = Verdict("partial", equiv or api, limits, ref, "op-support")
+                    backend.op_support[api] = Verdict("partial", equiv or api, limits, ref, "op-support", "verified")
     except OSError as exc:
         raise TableError(f"{path}: cannot read: {exc}") from None
 
@@ -470,10 +651,16 @@ def _load_uncached(dirs: list[Path]) -> Tables:
                 backend = backends[meta.id] = meta
             else:  # a team folder for a known backend: later entries override earlier ones
                 backend.versions.update(meta.versions)
-            overlay = Backend(meta.id, meta.name)
+            if (bdir / "targets.yaml").is_file():
+                _load_targets(bdir / "targets.yaml", backend)
+            overlay = Backend(meta.id, meta.name, targets=backend.targets, default_target=backend.default_target)
             for p in sorted(bdir.glob("*.y*ml")):
-                if p.name != "backend.yaml":
+                if p.name not in ("backend.yaml", "targets.yaml", "strategies.yaml"):  # strategies: effort.py
                     _load_backend_file(p, overlay, families)
+            for tid, kinds in overlay.target_verdicts.items():
+                mine = backend.target_verdicts.setdefault(tid, {"exact": {}, "wildcard": {}, "family": {}})
+                for kind, rows in kinds.items():
+                    mine[kind].update(rows)
             backend.exact.update(overlay.exact)
             backend.wildcards = overlay.wildcards + backend.wildcards
             backend.prefixes = overlay.prefixes + backend.prefixes
