@@ -40,13 +40,15 @@ class ScanOptions:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # pattern -> symbols/families
     baseline: str | None = None  # path of a baseline file: report only findings it does not hold
     parse_timeout: float = 30.0  # seconds per file and scanner; 0 disables the limit
+    targets: dict[str, str] = field(default_factory=dict)  # backend id -> hardware target (targets.yaml); else default
 
     def public(self) -> dict[str, Any]:
         """Options as recorded in reports (no machine-specific paths)."""
         return {"backends": list(self.backends), "excludes": list(self.excludes), "jobs": self.jobs,
                 "use_gitignore": self.use_gitignore, "default_excludes": self.default_excludes,
                 "max_file_size": self.max_file_size, "extra_mappings": list(self.extra_mappings),
-                "include": list(self.include), "parse_timeout": self.parse_timeout, "baseline": Path(self.baseline).name if self.baseline else None}
+                "include": list(self.include), "parse_timeout": self.parse_timeout, "baseline": Path(self.baseline).name if self.baseline else None,
+                "targets": dict(self.targets)}
 
 
 # ------------------------------------------------------------------------------------------- per-file work
@@ -338,7 +340,7 @@ def _scan_key(cache, files: list[SourceFile], keys: list[str | None], skipped: l
     for s in skipped:
         h.update(f"skip\0{s.path}\0{s.reason}\0{s.partial}\n".encode("utf-8", "surrogateescape"))
     settings = {"backends": backend_ids, "effort": with_effort, "own": sorted(own),
-                "overrides": options.effort_overrides, "ignores": options.per_file_ignores,
+                "overrides": options.effort_overrides, "ignores": options.per_file_ignores, "targets": options.targets,
                 "parse_timeout": options.parse_timeout}  # a file cut short under one limit is rescanned under another
     h.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     if options.baseline:
@@ -389,11 +391,25 @@ def _sort_key(f: Finding) -> tuple:
 def run_scan(root: Path, options: ScanOptions, tables: Tables | None = None,
              progress_factory: Callable[[int], Callable[[int], None] | None] | None = None,
              only_files: list[str] | None = None, with_effort: bool = True) -> ScanResult:
-    """Scan a tree (or only the given files under it) and return the immutable result."""
-    started = time.monotonic()
+    """Scan a tree (or only the given files under it) and return the immutable result.
+
+    Verdicts, effort and the report's backend metadata are given for the hardware targets in options.targets
+    (each backend's default target otherwise); the tables' previous selection is restored afterwards."""
     if tables is None:
         tables = load_tables([Path(p) for p in options.extra_mappings],
                              Path(options.cache_dir) if options.cache_dir else None)
+    previous = tables.selection()
+    tables.select_targets(options.targets)  # TableError for an unknown backend or target
+    try:
+        return _run_scan(root, options, tables, progress_factory, only_files, with_effort)
+    finally:
+        tables.select_targets(previous)
+
+
+def _run_scan(root: Path, options: ScanOptions, tables: Tables,
+              progress_factory: Callable[[int], Callable[[int], None] | None] | None,
+              only_files: list[str] | None, with_effort: bool) -> ScanResult:
+    started = time.monotonic()
     backend_ids = options.backends or tuple(b.id for b in tables.backends)
     for b in backend_ids:
         tables.backend(b)  # raises TableError for an unknown id
