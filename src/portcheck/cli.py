@@ -73,6 +73,24 @@ def _cli_policy(values: tuple[str, ...], backend_ids: list[str], default: dict[s
     return {"*": list(default.get("*", [])), **given}
 
 
+TARGET_HELP = ("Hardware target BACKEND:CHIP, e.g. cann:950 or musa:s5000 (cann: 910b, 910c, 950; musa: s80, s3000, "
+               "s4000, s5000; neuware: mlu370, mlu590); repeatable. Default: each backend's mainstream part.")
+
+
+def _targets(cfg, values: tuple[str, ...], tables) -> dict[str, str]:
+    """Hardware targets from the configuration, overridden per backend by --target; TableError when unknown."""
+    from .config import check_targets, parse_targets
+
+    check_targets(cfg, tables)
+    try:
+        given = parse_targets(values)
+    except ValueError as exc:
+        _fail(f"--target {exc}")
+    for b, t in given.items():
+        tables.backend(b).resolve_target(t)
+    return {**cfg.targets, **given}
+
+
 def _load_cfg(root: Path, config_path: str | None):
     from .config import find_config, load_config
 
@@ -82,6 +100,7 @@ def _load_cfg(root: Path, config_path: str | None):
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @click.option("--backend", "-b", "backends", multiple=True, help="Backend id (cann, musa, neuware); repeatable. Default: all.")
+@click.option("--target", "-t", "target", multiple=True, metavar="BACKEND:CHIP", help=TARGET_HELP)
 @click.option("--format", "-f", "formats", default="", help="Report format(s), comma-separated: json,html,md,sarif,csv.")
 @click.option("--output", "-o", default=None, help="Output file for a single format ('-' for stdout).")
 @click.option("--output-dir", default=None, type=click.Path(file_okay=False, path_type=Path),
@@ -113,7 +132,7 @@ def _load_cfg(root: Path, config_path: str | None):
 @click.option("--statistics", is_flag=True, help="Print finding counts per family and status instead of the summary.")
 @click.option("--quiet", "-q", is_flag=True, help="No terminal summary.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None, output_dir: Path | None,
+def scan(path: Path, backends: tuple[str, ...], target: tuple[str, ...], formats: str, output: str | None, output_dir: Path | None,
          excludes: tuple[str, ...], jobs: int | None, no_cache: bool, cache_dir: Path | None, no_gitignore: bool,
          no_default_excludes: bool, max_file_size: int | None, parse_timeout: float,
          extra_mappings: tuple[str, ...], baseline: str | None,
@@ -153,6 +172,7 @@ def scan(path: Path, backends: tuple[str, ...], formats: str, output: str | None
         tables = load_tables([Path(p) for p in options.extra_mappings], cache_root)
         from .config import check_backends
         check_backends(cfg, [b.id for b in tables.backends])
+        options.targets = _targets(cfg, target, tables)
         from .selection import SelectionError, apply, parse
 
         try:
@@ -278,14 +298,18 @@ def render(report: str, formats: str, output: str | None, output_dir: Path | Non
 @main.command()
 @click.argument("symbol")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--target", "-t", "target", multiple=True, metavar="BACKEND:CHIP", help=TARGET_HELP)
 @click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False))
-def explain(symbol: str, fmt: str, extra_mappings: tuple[str, ...]) -> None:
-    """What a CUDA symbol becomes on each backend, and why."""
+def explain(symbol: str, fmt: str, target: tuple[str, ...], extra_mappings: tuple[str, ...]) -> None:
+    """What a CUDA symbol becomes on each backend (for the selected hardware targets), why, and how it differs
+    between a backend's chips."""
+    from .config import Config
     from .explain import explain_symbol
     from .tables import TableError, load_tables
 
     try:
         tables = load_tables([Path(m) for m in extra_mappings], default_cache_dir())
+        tables.select_targets(_targets(Config(), target, tables))
     except TableError as exc:
         _fail(str(exc))
         return
@@ -315,7 +339,7 @@ def mappings_cmd(backends: tuple[str, ...], family: str | None, status: str | No
     write_output(text, output)
 
 
-def _check_options(cfg, backends, extra_mappings, baseline):
+def _check_options(cfg, backends, extra_mappings, baseline, targets=None):
     from .engine import ScanOptions
 
     # jobs: the engine stays in-process below a few dozen files (the pre-commit case) and uses a pool for
@@ -324,7 +348,7 @@ def _check_options(cfg, backends, extra_mappings, baseline):
                        extra_mappings=tuple(cfg.mappings) + tuple(str(Path(m).resolve()) for m in extra_mappings),
                        cache_dir=str(default_cache_dir()), per_file_ignores=cfg.per_file_ignores,
                        baseline=baseline or cfg.baseline, max_file_size=(cfg.max_file_size or 20) * 1024 * 1024,
-                       include=tuple(cfg.include))
+                       include=tuple(cfg.include), targets=dict(targets if targets is not None else cfg.targets))
 
 
 def _excluded_by_config(root: Path, files: tuple[str, ...], cfg) -> list[str]:
@@ -377,6 +401,7 @@ def _expand_check_paths(root: Path, paths: tuple[str, ...], cfg) -> list[str]:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path())
 @click.option("--backend", "-b", "backends", multiple=True, help="Backend id; repeatable. Default: config or all.")
+@click.option("--target", "-t", "target", multiple=True, metavar="BACKEND:CHIP", help=TARGET_HELP)
 @click.option("--fail-on", "fail_on", multiple=True, callback=_fail_on_option, metavar="STATUS",
               help=FAIL_ON_HELP + " Replaces the configuration's policy (per-backend values override one backend).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings break the policy.")
@@ -387,7 +412,7 @@ def _expand_check_paths(root: Path, paths: tuple[str, ...], cfg) -> list[str]:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--mappings", "extra_mappings", multiple=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
-def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str, ...], exit_zero: bool,
+def check(files: tuple[str, ...], backends: tuple[str, ...], target: tuple[str, ...], fail_on: tuple[str, ...], exit_zero: bool,
           output_format: str, quiet: bool, baseline: str | None, config_path: str | None,
           extra_mappings: tuple[str, ...], color: str) -> None:
     """Pre-commit / CI gate: fail when FILES (or the files in a folder) add CUDA ties the policy forbids (exit 1),
@@ -408,6 +433,7 @@ def check(files: tuple[str, ...], backends: tuple[str, ...], fail_on: tuple[str,
         options = _check_options(cfg, backends, extra_mappings, baseline)
         tables = load_tables([Path(p) for p in options.extra_mappings], default_cache_dir())
         check_backends(cfg, [b.id for b in tables.backends])
+        options.targets = _targets(cfg, target, tables)
         backend_ids = list(options.backends) or [b.id for b in tables.backends]
         policy = _cli_policy(fail_on, backend_ids, cfg.fail_on) if fail_on else \
             cfg.fail_on or {"*": ["missing", "unknown"]}
@@ -486,3 +512,8 @@ def baseline_write(path: Path, output: str | None, config_path: str | None, excl
     doc = baseline_document(result.findings)
     write_output(json.dumps(doc, indent=1, ensure_ascii=True) + "\n", output)
     click.echo(f"portcheck: wrote {doc['count']} finding(s) to {output}", err=True)
+
+
+from .port.command import port_command  # noqa: E402 - `portcheck port` lives in its own package
+
+main.add_command(port_command)
