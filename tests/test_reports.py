@@ -179,8 +179,10 @@ def test_sarif_result_fields(doc, sarif_log):
             "artifactLocation": {"uri": "csrc/ops.cu", "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": 22, "startColumn": 3, "endLine": 22, "endColumn": 13,
                        "snippet": {"text": "  cudaMalloc(&buf, n * sizeof(float));"}}}}],
-        "partialFingerprints": {"portcheckFindingId/v1": f["id"]},
+        "partialFingerprints": {"portcheckFindingId/v1": f["id"],
+                                "portcheckLineHash/v1": res[0]["partialFingerprints"]["portcheckLineHash/v1"]},
         "properties": {"status": "adapt", "target": "aclrtMalloc", "symbol": "cudaMalloc", "confidence": "resolved"}}]
+    assert re.fullmatch(r"[0-9a-f]{32}:1", res[0]["partialFingerprints"]["portcheckLineHash/v1"])
     levels = {(r["properties"]["symbol"], r["level"]) for r in neuware["results"]}
     assert {("cublasSgemm", "warning"), ("atomicAdd", "error"), ("torch.cuda.CUDAGraph", "error"),
             ("Tensor.cuda", "note"), ("torch.cuda.amp.autocast", "note")} <= levels
@@ -193,15 +195,17 @@ def test_sarif_result_fields(doc, sarif_log):
     assert "| cudaMemcpy | adapt | aclrtMemcpy | extra destMax argument |" in rule["help"]["markdown"]
 
 
-def test_sarif_help_uri_comes_from_a_cited_web_page():
+def test_sarif_help_uri_is_the_rules_page_and_a_cited_web_page_is_kept():
     doc = synthetic_document()
     url = "https://www.hiascend.com/document/detail/en/canncommercial/acl_rt.html"
     for f in doc["findings"]:
         if f["symbol"] == "cudaMemcpy":
             f["verdicts"]["cann"]["ref"] = f"CANN docs, {url}."
     rules = {r["id"]: r for r in json.loads(sarif.render(doc))["runs"][0]["tool"]["driver"]["rules"]}
-    assert rules["cuda-runtime.memory"]["helpUri"] == url
-    assert "helpUri" not in rules["cublas"]
+    assert rules["cuda-runtime.memory"]["helpUri"] == sarif.RULES_DOC_URL + "#cuda-runtimememory"
+    assert rules["cuda-runtime.memory"]["properties"]["vendorDocs"] == url
+    assert rules["cublas"]["helpUri"] == sarif.RULES_DOC_URL + "#cublas"
+    assert "vendorDocs" not in rules["cublas"]["properties"]
 
 
 # ------------------------------------------------------------------------------------------------ HTML
