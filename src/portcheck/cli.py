@@ -20,10 +20,29 @@ def _fail(msg: str) -> None:
 def _console(color: str, quiet: bool = False, stderr: bool = False):
     from rich.console import Console
 
+    from .reporters import GuardedStream
+
     no_color = color == "never" or (color == "auto" and bool(os.environ.get("NO_COLOR")))
     force = True if color == "always" else None
-    return Console(stderr=stderr, no_color=no_color, force_terminal=force, quiet=quiet,
-                   highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+    stream = GuardedStream(sys.stderr, "standard error") if stderr else GuardedStream(_stdout(), "standard output")
+    console = Console(file=stream, no_color=no_color, force_terminal=force, quiet=quiet,
+                      highlight=False, soft_wrap=False, width=None if _stdout().isatty() else 140)
+    console.on_broken_pipe = _broken_pipe  # rich's own handler exits 1 (portcheck's "findings" code)
+    return console
+
+
+def _broken_pipe() -> None:
+    import errno
+
+    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+def _stdout():
+    """sys.stdout, or an OutputError when the process was started with it closed."""
+    if sys.stdout is None:
+        from .reporters import OutputError
+        raise OutputError("cannot write to standard output: it is closed")
+    return sys.stdout
 
 
 def default_cache_dir() -> Path:
@@ -39,7 +58,45 @@ def _parse_formats(value: str) -> list[str]:
     return fmts
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_TERMINATED, EXIT_BROKEN_PIPE = 143, 141  # 128 + SIGTERM, 128 + SIGPIPE: what a shell shows for them
+
+
+class _Main(click.Group):
+    """The command group, plus what every command shares: output failures are one line (exit 2), a reader that
+    leaves a pipe early ends the command quietly (exit 141, as `yes | head` does: a failure, never a pass), and
+    SIGTERM ends a scan like Ctrl-C does (pool workers killed, no half-written report), exit 143."""
+
+    def invoke(self, ctx):
+        import signal
+
+        from .reporters import OutputError, quiet_stdout
+
+        def on_term(_signum, _frame):
+            click.echo("portcheck: terminated; no report written", err=True)
+            raise SystemExit(EXIT_TERMINATED)
+
+        previous = signal.signal(signal.SIGTERM, on_term) if _main_thread() else None
+        try:
+            return super().invoke(ctx)
+        except OutputError as exc:
+            if "standard output" in str(exc):
+                quiet_stdout()
+            _fail(str(exc))
+        except BrokenPipeError:
+            quiet_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="portcheck")
 def main() -> None:
     """What it takes to port a PyTorch + CUDA code base to Ascend CANN, Moore Threads MUSA and Cambricon NeuWare."""
@@ -443,7 +500,7 @@ def check(files: tuple[str, ...], backends: tuple[str, ...], target: tuple[str, 
         _fail(str(exc))
         return
     github = output_format == "github"
-    use_color = not github and (color == "always" or (color == "auto" and sys.stdout.isatty()
+    use_color = not github and (color == "always" or (color == "auto" and _stdout().isatty()
                                                       and not os.environ.get("NO_COLOR")))
     bad = 0
     for f, hits in violations(result.findings, policy):
