@@ -7,8 +7,8 @@
   var F = raw.findings.map(function (r, i) {
     var v = [];
     for (var b = 0; b < NB; b++) {
-      var o = 12 + 4 * b;
-      v.push(r[o] < 0 ? null : { s: r[o], t: S[r[o + 1]], n: S[r[o + 2]], r: S[r[o + 3]] });
+      var o = 12 + 5 * b;
+      v.push(r[o] < 0 ? null : { s: r[o], t: S[r[o + 1]], n: S[r[o + 2]], r: S[r[o + 3]], e: S[r[o + 4]] });
     }
     return { i: i, id: r[0], path: S[r[1]], line: r[2], col: r[3], sym: S[r[4]], fam: S[r[5]], kind: S[r[6]],
              src: r[7], conf: S[r[8]], detail: S[r[9]], kern: S[r[10]], cat: S[r[11]], v: v, text: null };
@@ -113,6 +113,11 @@
     var badge = el("span", "badge s-" + ST[v.s], ST[v.s]);
     if (v.r) badge.title = "ref: " + v.r;
     td.appendChild(badge);
+    if (v.e && v.e !== "verified") {  // evidence strength: only the weaker kinds get a (small) mark
+      var ev = el("span", "ev ev-" + v.e, v.e);
+      ev.title = v.e === "mapped" ? "a vendor tool's mapping, not confirmed in headers" : "a family default or prefix rule: check it";
+      td.appendChild(document.createTextNode(" ")); td.appendChild(ev);
+    }
     if (v.t) { td.appendChild(document.createTextNode(" ")); td.appendChild(el("code", "tgt", v.t)); }
     if (v.n) td.appendChild(el("div", "note", v.n));
     return td;

@@ -32,6 +32,7 @@ KNOWN_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "respect-gitignore": (bool, "true or false"),
     "default-excludes": (bool, "true or false"),
     "jobs": (int, "a whole number"),
+    "targets": (list, 'a list of hardware targets, e.g. ["cann:950", "musa:s5000"]'),
 }
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list",
@@ -58,6 +59,7 @@ class Config:
     respect_gitignore: bool = True
     default_excludes: bool = True
     jobs: int | None = None
+    targets: dict[str, str] = field(default_factory=dict)  # backend id -> hardware target id or alias
 
 
 def find_config(start: Path) -> Path | None:
@@ -186,7 +188,40 @@ def load_config(path: Path | None) -> Config:
     cfg.respect_gitignore = table.get("respect-gitignore", True)
     cfg.default_excludes = table.get("default-excludes", True)
     cfg.jobs = table.get("jobs")
+    try:
+        cfg.targets = parse_targets(_strings(path, "targets", table.get("targets", []), "backend:target"))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: key 'targets': {exc}") from None
     return cfg
+
+
+def parse_targets(values: Iterable[str]) -> dict[str, str]:
+    """["cann:950", "musa:s5000"] -> {"cann": "950", "musa": "s5000"}; ValueError (one line) when malformed."""
+    out: dict[str, str] = {}
+    for raw in values:
+        for item in str(raw).split(","):
+            item = item.strip()
+            if not item:
+                continue
+            backend, sep, target = item.partition(":")
+            if not sep or not backend.strip() or not target.strip():
+                raise ValueError(f"'{item}' is not BACKEND:TARGET (e.g. cann:950, musa:s5000)")
+            backend = backend.strip().lower()
+            if backend in out and out[backend] != target.strip():
+                raise ValueError(f"two targets for backend '{backend}': {out[backend]} and {target.strip()}")
+            out[backend] = target.strip()
+    return out
+
+
+def check_targets(cfg: Config, tables: Any) -> None:
+    """Fail (naming the file and key) when the configuration names an unknown backend or hardware target."""
+    if cfg.path is None or not cfg.targets:
+        return
+    for b, t in cfg.targets.items():
+        try:
+            tables.backend(b).resolve_target(t)
+        except TableError as exc:
+            raise ConfigError(f"{cfg.path}: key 'targets': {exc}") from None
 
 
 def _check_effort(path: Path, overrides: dict[str, Any]) -> None:

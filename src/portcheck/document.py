@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Iterator
 
-from .model import STATUSES, Finding, ScanResult
-from .tables import Tables
+from .model import EVIDENCE, STATUSES, Finding, ScanResult
+from .tables import Tables, default_evidence
 
 
 def clean(text: str) -> str:
@@ -57,7 +57,8 @@ class FindingRows(Sequence):
         verdicts = self._verdicts.get(id(f.verdicts))
         if verdicts is None:
             verdicts = self._verdicts[id(f.verdicts)] = {
-                bid: {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref, "rule": v.rule}
+                bid: {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref, "rule": v.rule,
+                      "evidence": v.evidence or default_evidence(v.rule, v.status, v.target, v.note)}
                 for bid, v in f.verdicts}
         return verdicts
 
@@ -82,11 +83,13 @@ class FindingRows(Sequence):
 def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str, Any]:
     backend_ids = [b["id"] for b in result.backends]
     by_status = {b: {s: 0 for s in STATUSES} for b in backend_ids}
+    by_evidence = {b: {e: 0 for e in EVIDENCE} for b in backend_ids}  # how much of each backend's verdicts is inferred
     by_family: Counter[str] = Counter()
     for f in result.findings:
         by_family[f.use.family] += 1
         for bid, v in f.verdicts:
             by_status[bid][v.status] += 1
+            by_evidence[bid][v.evidence or default_evidence(v.rule, v.status, v.target, v.note)] += 1
     findings = FindingRows(result.findings, tables)
     files_with = sum(1 for s in result.files if s.findings)
     meta = dict(result.metadata)
@@ -100,7 +103,7 @@ def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str
             "files_scanned": len(result.files), "files_with_findings": files_with,
             "findings": len(result.findings), "kernels": len(result.kernels),
             "skipped": len(result.skipped), "suppressed": len(result.suppressed),
-            "by_status": by_status, "by_family": dict(sorted(by_family.items())),
+            "by_status": by_status, "by_evidence": by_evidence, "by_family": dict(sorted(by_family.items())),
         },
         "effort": {b: result.effort[b] for b in backend_ids if b in result.effort},
         "effort_assumptions": result.effort.get("_assumptions", {}),

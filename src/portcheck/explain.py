@@ -38,7 +38,17 @@ def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
             v = b.lookup(symbol, fam)
             gap = b.op_support.get(symbol)
             out["verdicts"][b.id] = {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref,
-                                     "rule": v.rule, "backend": b.name, "versions": b.versions}
+                                     "rule": v.rule, "evidence": v.evidence, "backend": b.name,
+                                     "versions": b.versions}
+            if b.targets:
+                t = b.target_facts()
+                out["verdicts"][b.id]["hardware_target"] = {"id": t["id"], "name": t["name"],
+                                                            "default": t["default"]}
+                per = b.target_differences(symbol, fam)
+                if len({(x.status, x.target, x.note) for x in per.values()}) > 1:  # the chips disagree
+                    out["verdicts"][b.id]["by_target"] = {
+                        tid: {"name": b.targets[tid].name, "status": x.status, "target": x.target, "note": x.note,
+                              "ref": x.ref, "evidence": x.evidence} for tid, x in per.items()}
             if gap is not None:
                 out["verdicts"][b.id]["op_support"] = {"status": gap.status, "note": gap.note, "ref": gap.ref}
     else:
@@ -70,12 +80,21 @@ def explain_symbol(tables: Tables, symbol: str, fmt: str) -> int:
     print(head)
     for bid, v in data["verdicts"].items():
         vers = ", ".join(f"{k} {val}" for k, val in v["versions"].items())
-        print(f"  {bid:<8} {v['status']:<8} {v['target'] or '-'}")
+        chip = f"  [{v['hardware_target']['name']}]" if "hardware_target" in v else ""
+        print(f"  {bid:<8} {v['status']:<8} {v['target'] or '-'}{chip}")
         if v["note"]:
             print(f"           {v['note']}")
+        groups: dict[tuple[str, str, str], list[str]] = {}  # chips whose verdict differs from the selected one
+        for tid, tv in v.get("by_target", {}).items():
+            if (tv["status"], tv["target"], tv["note"]) != (v["status"], v["target"], v["note"]):
+                groups.setdefault((tv["status"], tv["target"], tv["note"]), []).append(tid)
+        for (status, target, note), tids in groups.items():
+            tv = v["by_target"][tids[0]]
+            print(f"           on {', '.join(f'{bid}:{t}' for t in tids)}: {status}" + (f" → {target}" if target else "")
+                  + (f": {note}" if note else "") + f"  (source: {tv['ref']})")
         if "op_support" in v:
             print(f"           op support: {v['op_support']['status']}: {v['op_support']['note']}")
-        print(f"           source: {v['ref'] or 'none'} · tables for {v['backend']} ({vers})")
+        print(f"           source: {v['ref'] or 'none'} · evidence: {v['evidence']} · tables for {v['backend']} ({vers})")
     return 0
 
 

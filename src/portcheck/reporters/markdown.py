@@ -131,6 +131,13 @@ def render(doc: dict[str, Any]) -> str:
         lines.append(f"No CUDA ties found. {facts}." if not s.get("findings") else f"{facts}.")
     if ids:
         lines += [""] + _summary(doc, cards)
+        chips = [f"{text(b['id'])}: {text(vm.target_text(b['target']))}" for b in doc.get("backends", []) if b.get("target")]
+        if chips:
+            lines += ["", "Hardware targets: " + "; ".join(chips) + "."]
+        ev = (s.get("by_evidence") or {})
+        if any(sum(c.values()) for c in ev.values()):
+            lines += ["", "Evidence per verdict (verified / mapped / inferred): " + "; ".join(
+                f"{text(bid)} " + " / ".join(str(n) for n in c.values()) for bid, c in ev.items()) + "."]
     lines += _top_files(doc, ids) + _top_missing(doc, ids) + _first_findings(doc, ids)
     versions = "; ".join(f"{text(b.get('id', ''))}: " + ", ".join(f"{text(k)} {text(v)}"
                                                                  for k, v in sorted(b.get("versions", {}).items()))

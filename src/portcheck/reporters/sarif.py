@@ -158,7 +158,8 @@ def _run(doc: dict[str, Any], backend: dict[str, Any]) -> dict[str, Any]:
             "partialFingerprints": {FINGERPRINT_KEY: str(f.get("id", "")),
                                     LINE_HASH_KEY: f"{line_hash}:{seen[line_hash]}"},
             "properties": {"status": v.get("status", ""), "target": v.get("target", ""),
-                           "symbol": f.get("symbol", ""), "confidence": f.get("confidence", "")},
+                           "symbol": f.get("symbol", ""), "confidence": f.get("confidence", ""),
+                           "evidence": v.get("evidence", "")},
         })
     left_out: Counter[str] = Counter()
     if len(results) > MAX_RESULTS_PER_RUN:

@@ -6,6 +6,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .viewmodel import target_text
+
 STATUS_STYLE = {"rename": "green", "adapt": "yellow", "partial": "dark_orange", "missing": "red", "unknown": "magenta"}
 
 
@@ -39,6 +41,15 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
                   f"{e.get('readiness', 0):.0f}%", *[str(counts.get(st, 0)) for st in STATUS_STYLE],
                   e.get("kernel_action", ""))
     console.print(t)
+    chips = [f"{b['id']} {target_text(b['target'])}" for b in doc["backends"] if b.get("target")]
+    if chips:
+        console.print("hardware targets: " + "; ".join(chips) + "  [dim](--target BACKEND:CHIP)[/dim]",
+                      highlight=False)
+    ev = doc["summary"].get("by_evidence") or {}
+    if any(sum(c.values()) for c in ev.values()):
+        console.print("evidence (verified / mapped / inferred): " + "; ".join(
+            f"{bid} " + " / ".join(f"{n * 100 / max(1, sum(c.values())):.0f}%" for n in c.values())
+            for bid, c in ev.items()), highlight=False)
     for b in doc["backends"]:
         e = doc["effort"].get(b["id"])
         if not e or not e.get("hours"):

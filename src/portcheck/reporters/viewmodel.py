@@ -9,6 +9,19 @@ from collections import defaultdict
 from typing import Any
 
 STATUSES: tuple[str, ...] = ("rename", "adapt", "partial", "missing", "unknown")
+EVIDENCE_HELP = {
+    "verified": "the vendor name was found in a vendor list, header or source (see the ref)",
+    "mapped": "a vendor tool's mapping says so; not confirmed in the vendor's headers",
+    "inferred": "a family default or a prefix rule, not a row for this name: check it",
+}
+
+
+def target_text(t: dict[str, Any]) -> str:
+    """'Ascend 950PR / 950DT (Atlas 350), SIMT, warp 32': a backend's hardware target in one phrase."""
+    if not t:
+        return ""
+    model = (f"SIMT, warp {t.get('warp_size')}" if t.get("simt") else "no SIMT (SIMD, no warps)")
+    return f"{t.get('name', t.get('id', ''))}, {model}" + (" (default)" if t.get("default") else "")
 STATUS_HELP = {
     "rename": "same semantics, only the name changes; a tool can do it",
     "adapt": "an equivalent exists, but arguments or semantics differ",
@@ -64,6 +77,8 @@ def backend_cards(doc: dict[str, Any]) -> list[dict[str, Any]]:
         cards.append({
             "id": bid, "name": b.get("name", bid), "vendor": b.get("vendor", ""), "device": b.get("device", ""),
             "kernel_model": b.get("kernel_model", ""), "versions": b.get("versions", {}),
+            "target": b.get("target") or {}, "target_text": target_text(b.get("target") or {}),
+            "evidence": doc.get("summary", {}).get("by_evidence", {}).get(bid, {}),
             "summary": b.get("summary", ""), "has_effort": bool(e),
             "hours": e.get("hours", 0.0), "low": e.get("low", 0.0), "high": e.get("high", 0.0),
             "person_days": e.get("person_days", 0.0), "person_days_low": e.get("person_days_low", 0.0),
@@ -270,11 +285,11 @@ def findings_payload(doc: dict[str, Any]) -> dict[str, Any]:
         for b in ids:
             v = f.get("verdicts", {}).get(b)
             if v is None:
-                row += [-1, 0, 0, 0]
+                row += [-1, 0, 0, 0, 0]
             else:
                 st = v.get("status", "unknown")
                 row += [STATUSES.index(st) if st in STATUSES else 4, s(v.get("target")), s(v.get("note")),
-                        s(v.get("ref"))]
+                        s(v.get("ref")), s(v.get("evidence"))]
         rows.append(row)
     return {"backends": ids, "statuses": list(STATUSES), "strings": strings, "findings": rows,
             "files": [{"path": f.get("path", ""), "language": f.get("language", ""), "lines": f.get("lines", 0),
