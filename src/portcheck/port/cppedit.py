@@ -10,7 +10,8 @@ Preprocessor handling, stated once:
   branches do not change). Names in `#if` conditions (`CUDA_VERSION`) are renamed like any other name.
 - Names in `#define` bodies are renamed token by token (strings and comments in the body are lexed out first);
   names a macro builds by token pasting (`cuda##Malloc`) are not seen and stay.
-- `#include <header>` paths are replaced where the tables name the vendor header; `#include MACRO` stays.
+- `#include <header>` paths are replaced where the tables name the vendor header (a target written with its
+  delimiters, `"torch_musa/csrc/core/MUSAGuard.h"`, replaces the `<...>` too); `#include MACRO` stays.
 - A region tree-sitter could not parse (an ERROR node) is still edited by token; a file that is mostly ERROR
   (more than half of its bytes) is not parsed: it is left untouched and listed.
 """
@@ -26,7 +27,7 @@ from ..scanners import ScanOutput
 from .pyedit import Edit
 
 _QUALIFIED = re.compile(r"^(?:::)?[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*$")
-_HEADER = re.compile(r"^[\w./+-]+$")
+_HEADER = re.compile(r"^(?:[\w./+-]+|\"[\w./+-]+\"|<[\w./+-]+>)$")  # a target with delimiters replaces them too
 ERROR_SHARE = 0.5  # a file whose ERROR nodes cover more than this share of its bytes counts as not parsed
 
 Lookup = Callable[[ApiUse], "Verdict | None"]
@@ -97,6 +98,12 @@ def rewrite_cpp(path: str, data: bytes, tables, lookup: Lookup) -> CppEdits:
         new = target
         if kind != "include" and old.startswith("::") and not new.startswith("::"):
             new = "::" + new
+        if kind == "include" and target[0] in "<\"":
+            if s == 0 or e >= len(src) or src[s - 1:s] not in (b"<", b'"') or src[e:e + 1] not in (b">", b'"'):
+                result.not_done[key] = "the include has no delimiters to replace"
+                continue
+            s, e = s - 1, e + 1
+            old = src[s:e].decode("utf-8", "replace")
         if new == old:
             continue
         spans.append((s, e, new.encode("utf-8")))

@@ -19,20 +19,38 @@ def _lines(data: bytes) -> list[str]:
     return [m.group().decode("utf-8", "surrogateescape") for m in _LINE.finditer(data)]
 
 
+def _range(start: int, length: int) -> str:
+    if length == 1:
+        return f"{start + 1}"
+    return f"{start + (1 if length else 0)},{length}"
+
+
 def unified_diff(changes: list[Change], context: int = 3) -> str:
-    """One `diff --git` section per changed file, paths a/ and b/ relative to the ported folder."""
+    """One `diff --git` section per changed file, paths a/ and b/ relative to the ported folder.
+
+    Hunks come from SequenceMatcher without its junk heuristic (difflib.unified_diff uses it, and on long files
+    it re-adds common lines such as `};` as removed and added: a correct but noisy patch)."""
     out: list[str] = []
     for c in changes:
-        out.append(f"diff --git a/{c.path} b/{c.path}\n")
-        for line in difflib.unified_diff(_lines(c.old), _lines(c.new), f"a/{c.path}", f"b/{c.path}", n=context,
-                                         lineterm="\n"):
-            if line.startswith(("---", "+++", "@@")):
-                out.append(line if line.endswith("\n") else line + "\n")
-            elif line.endswith("\n"):
-                out.append(line)
-            else:
-                out.append(line + "\n\\ No newline at end of file\n")
+        a, b = _lines(c.old), _lines(c.new)
+        out.append(f"diff --git a/{c.path} b/{c.path}\n--- a/{c.path}\n+++ b/{c.path}\n")
+        sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        for group in sm.get_grouped_opcodes(context):
+            i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+            out.append(f"@@ -{_range(i1, i2 - i1)} +{_range(j1, j2 - j1)} @@\n")
+            for tag, x1, x2, y1, y2 in group:
+                if tag == "equal":
+                    out.extend(_mark(" ", a[x1:x2]))
+                    continue
+                if tag in ("replace", "delete"):
+                    out.extend(_mark("-", a[x1:x2]))
+                if tag in ("replace", "insert"):
+                    out.extend(_mark("+", b[y1:y2]))
     return "".join(out)
+
+
+def _mark(prefix: str, lines: list[str]) -> list[str]:
+    return [prefix + ln if ln.endswith("\n") else prefix + ln + "\n\\ No newline at end of file\n" for ln in lines]
 
 
 def dirty_files(root: Path) -> list[str] | None:
