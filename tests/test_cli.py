@@ -66,7 +66,7 @@ def test_explain_answers_for_issue_examples(symbol):
 
 def test_explain_unknown_symbol_suggests_close_names():
     p = run("explain", "cudaMemcpyy")
-    assert p.returncode == 1
+    assert p.returncode == 3  # not 1, which means "check found ties"
     assert "not in the portcheck catalog" in p.stdout
     assert "cudaMemcpy" in p.stdout.splitlines()[1]
 

@@ -15,6 +15,8 @@ def _resolve(tables: Tables, symbol: str) -> tuple[CatalogEntry | None, str]:
     if entry is not None:
         return entry, entry.family
     fam = tables.family_of(symbol)
+    if not fam and symbol in tables.op_gap_apis:  # a PyTorch operator an op-support list names (engine: torch-op)
+        fam = "torch-op"
     if not fam:
         probe = symbol
         while "." in probe and not fam:
@@ -23,7 +25,23 @@ def _resolve(tables: Tables, symbol: str) -> tuple[CatalogEntry | None, str]:
                 fam = probe
             elif probe in tables.catalog and tables.catalog[probe].kind == "package":
                 fam = tables.catalog[probe].family
+    if not fam:
+        fam = _namespace_family(tables, symbol)
     return None, fam
+
+
+def _namespace_family(tables: Tables, symbol: str) -> str:
+    """The family of a C++ name or header the catalog does not list, from its namespace or include folder, as the
+    CUDA scanner assigns it (`cub::BlockReduce` -> cub, `ATen/cuda/detail/IndexUtils.cuh` -> torch-cpp.cuda)."""
+    from .scanners.cuda_names import INCLUDE_FOLDERS, namespace_family
+
+    fam = namespace_family(symbol)
+    if fam:
+        return fam
+    for prefix, fam in INCLUDE_FOLDERS:
+        if symbol.startswith(prefix):
+            return fam
+    return ""
 
 
 def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
@@ -33,7 +51,9 @@ def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
                            "family": fam, "kind": entry.kind if entry else "", "description": entry.desc if entry else "",
                            "category": tables.category_of(fam) if fam else "", "ref": entry.ref if entry else "",
                            "verdicts": {}, "suggestions": []}
-    if known:
+    if known and fam == "torch-op":
+        _explain_op(tables, symbol, out)
+    elif known:
         for b in tables.backends:
             v = b.lookup(symbol, fam)
             gap = b.op_support.get(symbol)
@@ -60,17 +80,35 @@ def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
     return out
 
 
+def _explain_op(tables: Tables, symbol: str, out: dict[str, Any]) -> None:
+    """A PyTorch operator from the backends' operator-gap lists: a verdict where a list names it (as a scan
+    reports it); a backend whose list does not name it has no gap on record."""
+    out["kind"] = "torch-op"
+    out["description"] = "PyTorch operator; verdicts come from each backend's operator-support (gap) list"
+    for b in tables.backends:
+        v = b.op_support.get(symbol)
+        if v is None:
+            out.setdefault("no_gap_listed", []).append(b.id)
+            continue
+        out["verdicts"][b.id] = {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref,
+                                 "rule": "op-support", "evidence": getattr(v, "evidence", ""), "backend": b.name,
+                                 "versions": b.versions}
+
+
+EXIT_UNKNOWN_NAME = 3  # distinct from 1 (check found ties) and 2 (usage or configuration error)
+
+
 def explain_symbol(tables: Tables, symbol: str, fmt: str) -> int:
-    """Print the explanation; exit code 0 when the symbol is known, 1 when it is not."""
+    """Print the explanation; exit code 0 when the symbol is known, EXIT_UNKNOWN_NAME (3) when it is not."""
     data = explain_data(tables, symbol)
     if fmt == "json":
         print(json.dumps(data, indent=1, ensure_ascii=False))
-        return 0 if data["recognised"] else 1
+        return 0 if data["recognised"] else EXIT_UNKNOWN_NAME
     if not data["recognised"]:
         print(f"{symbol}: not in the portcheck catalog of CUDA names.")
         if data["suggestions"]:
             print("Did you mean: " + ", ".join(data["suggestions"]) + "?")
-        return 1
+        return EXIT_UNKNOWN_NAME
     head = f"{symbol}  [{data['family']}"
     head += f", {data['kind']}]" if data["kind"] else "]"
     if data["description"]:
@@ -95,7 +133,16 @@ def explain_symbol(tables: Tables, symbol: str, fmt: str) -> int:
         if "op_support" in v:
             print(f"           op support: {v['op_support']['status']}: {v['op_support']['note']}")
         print(f"           source: {v['ref'] or 'none'} · evidence: {v['evidence']} · tables for {v['backend']} ({vers})")
+    if data.get("no_gap_listed"):
+        print(f"  {', '.join(data['no_gap_listed'])}: not in the operator-gap list, so no known gap (a scan reports "
+              "no verdict there)")
+    if any("vendor-apis.md" in v["ref"] for v in data["verdicts"].values()):
+        print(SOURCES_HINT)
     return 0
+
+
+SOURCES_HINT = ("  'vendor-apis.md #N [K]' is row N of the mapping research and source key K: both are listed in "
+                "docs/sources.md")
 
 
 def _rows(tables: Tables, backends: Iterable[str], family: str | None, status: str | None):
