@@ -31,7 +31,7 @@ CONFIG_ERRORS = [
      "unknown key 'fail_on' in [tool.portcheck] (did you mean 'fail-on'?)"),
     ('[tool.portcheck]\ncolour = "never"\n',
      "unknown key 'colour' in [tool.portcheck] (known keys: backends, baseline, default-excludes, effort, exclude, "
-     "fail-on, include, jobs, mappings, max-file-size, per-file-ignores, respect-gitignore)"),
+     "fail-on, include, jobs, mappings, max-file-size, per-file-ignores, respect-gitignore, targets)"),
     ('[tool.portcheck]\njobs = "2"\n', "key 'jobs' must be a whole number, not a string"),
     ('[tool.portcheck]\nrespect-gitignore = 1\n', "key 'respect-gitignore' must be true or false, not an integer"),
     ('[tool.portcheck]\nmax-file-size = true\n',

@@ -181,7 +181,8 @@ def test_sarif_result_fields(doc, sarif_log):
                        "snippet": {"text": "  cudaMalloc(&buf, n * sizeof(float));"}}}}],
         "partialFingerprints": {"portcheckFindingId/v1": f["id"],
                                 "portcheckLineHash/v1": res[0]["partialFingerprints"]["portcheckLineHash/v1"]},
-        "properties": {"status": "adapt", "target": "aclrtMalloc", "symbol": "cudaMalloc", "confidence": "resolved"}}]
+        "properties": {"status": "adapt", "target": "aclrtMalloc", "symbol": "cudaMalloc", "confidence": "resolved",
+                       "evidence": "verified"}}]
     assert re.fullmatch(r"[0-9a-f]{32}:1", res[0]["partialFingerprints"]["portcheckLineHash/v1"])
     levels = {(r["properties"]["symbol"], r["level"]) for r in neuware["results"]}
     assert {("cublasSgemm", "warning"), ("atomicAdd", "error"), ("torch.cuda.CUDAGraph", "error"),
