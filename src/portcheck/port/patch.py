@@ -115,7 +115,7 @@ def summary(res: PortResult, wrote: bool, max_left_per_file: int = 0) -> str:
                  + (f", {res.adapt_done} adapt findings renamed (vendor variable names: read their notes)"
                     if res.adapt_done else ""))
     for c in res.changes:
-        kinds = Counter(f"{e.old} → {e.new}" for e in c.edits if not e.via_import)
+        kinds = Counter(f"{e.old} → {e.new}" if e.old else f"added {e.new}" for e in c.edits if not e.via_import)
         via = sum(1 for e in c.edits if e.via_import)
         top = ", ".join(f"{k}" + (f" ×{n}" if n > 1 else "") for k, n in kinds.most_common(4))
         more = f", … {len(kinds) - 4} more" if len(kinds) > 4 else ""

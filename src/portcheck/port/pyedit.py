@@ -398,12 +398,25 @@ def _insert_plugin(module: cst.Module, plugin: str) -> tuple[cst.Module, int]:
     return module.with_changes(body=body), at
 
 
+def _syntax_error(text: str) -> str:
+    """The interpreter's own words for a syntax error (libcst's positions are harder to read)."""
+    from ..scanners import parse_python
+
+    try:
+        parse_python(text)
+    except SyntaxError as exc:
+        return f"syntax error at line {exc.lineno}: {exc.msg}"
+    except (ValueError, RecursionError, MemoryError):
+        return ""
+    return ""
+
+
 def rewrite_python(path: str, text: str, tables, plugin: str, lookup: Lookup, table_lookup: TableLookup) -> FileEdits:
     """Plan and apply the rename edits of one Python file; the file's own text when nothing changes."""
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return FileEdits(error=f"libcst cannot parse it (line {exc.raw_line}: {exc.message})")
+        return FileEdits(error=f"libcst cannot parse it ({_syntax_error(text) or exc.message})")
     except RecursionError:
         return FileEdits(error="nesting too deep to parse")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
