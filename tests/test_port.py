@@ -160,7 +160,7 @@ def test_summary_lists_what_is_left_by_file_and_the_hours(tmp_path, cache):
     assert "  ops.py" in out and "    16:6 torch.cuda.amp.custom_fwd [call] adapt: torch.musa.amp has no " \
         "custom_fwd/custom_bwd; use torch.amp.custom_fwd(device_type='musa') / custom_bwd" in out
     assert out[-1].startswith("effort: the estimate's mechanical share on musa is ")
-    assert "this patch does 29 of its 57 rename findings" in out[-1]
+    assert "this patch makes 29 of the 29 renames that need a new name" in out[-1]
 
 
 def _renames_left(report: dict, backend: str) -> list[tuple[str, int, str]]:
@@ -200,3 +200,17 @@ def test_bad_backend_is_one_line(tmp_path, cache):
     r = run_cli(["port", str(FIXTURES / "python" / "before"), "--backend", "rocm"], tmp_path, cache)
     assert r.returncode == 2
     assert r.stderr.strip() == "portcheck: error: unknown backend 'rocm'; known: cann, musa, neuware"
+
+
+def test_module_alias_with_a_use_that_does_not_rename(tmp_path, cache):
+    """`import torch.cuda as tc` stays when some use through tc has no rename (tc.CUDAGraph is partial): the
+    rename of tc.synchronize() is spelled from `torch` where the file imports torch, else left for a person."""
+    before, after = FIXTURES / "python" / "before", FIXTURES / "python" / "after.musa"
+    assert (after / "alias_no_torch.py").read_bytes() == (before / "alias_no_torch.py").read_bytes()
+    assert (after / "alias_mixed.py").read_text(encoding="utf-8").endswith(
+        "import torch\nimport torch_musa\nimport torch.cuda as tc\n\n\ndef f():\n    torch.musa.synchronize()\n"
+        "    return tc.CUDAGraph()\n")
+    repo = _repo(tmp_path, before)
+    r = run_cli(["port", str(repo), "--backend", "musa", "-o", str(tmp_path / "p.diff")], tmp_path, cache)
+    assert ("    5:5 torch.cuda.synchronize [call] rename to torch.musa.synchronize not made: torch.musa.synchronize "
+            "is not reachable from how this file imports torch.cuda") in r.stdout.splitlines()

@@ -195,13 +195,14 @@ def _rewrite(kind, path, data, tables, plugin, lookup, table_lookup, rewrite_pyt
 
 
 def saved_hours(res: PortResult) -> tuple[float, float, int]:
-    """(hours the patch saves, the estimate's mechanical hours, rename uses the estimate priced)."""
-    e = res.effort or {}
-    minutes = ((res.scan.effort.get("_assumptions") or {}).get("edit_minutes") or {}).get("rename", 0) \
-        if res.scan is not None else 0
-    mech = float(e.get("mechanical_hours", 0.0))
-    saved = min(mech, res.renames_done * float(minutes) / 60.0) if mech else 0.0
-    return round(saved, 2), round(mech, 2), res.renames_total
+    """(hours the patch saves, the estimate's mechanical hours, rename findings that need an edit).
+
+    The effort model prices renames as mechanical work (how, per use or per file, is its business); the patch
+    saves that share in proportion to the renames needing an edit (a new name) that it makes."""
+    mech = float((res.effort or {}).get("mechanical_hours", 0.0))
+    needed = res.renames_total - sum(res.same_name.values())
+    saved = mech * res.renames_done / needed if needed > 0 else 0.0
+    return round(saved, 2), round(mech, 2), needed
 
 
 __all__ = ["Change", "PortResult", "port_tree", "saved_hours", "load_port_rules"]

@@ -111,7 +111,8 @@ def summary(res: PortResult, wrote: bool, max_left_per_file: int = 0) -> str:
     lines = [f"portcheck port: {b.get('name', b.get('id'))} ({b.get('id')})"]
     n_edits = sum(sum(1 for e in c.edits if not e.via_import) for c in res.changes)
     lines.append(f"{'changed' if wrote else 'patch changes'} {_plural(len(res.changes), 'file')}, "
-                 f"{_plural(n_edits, 'edit')}; {res.renames_done} of {res.renames_total} rename findings done"
+                 f"{_plural(n_edits, 'edit')}; {res.renames_done} of {res.renames_total} rename findings done "
+                 f"({sum(res.same_name.values())} keep their name)"
                  + (f", {res.adapt_done} adapt findings renamed (vendor variable names: read their notes)"
                     if res.adapt_done else ""))
     for c in res.changes:
@@ -145,9 +146,9 @@ def summary(res: PortResult, wrote: bool, max_left_per_file: int = 0) -> str:
                 lines.append(f"    {u.line}:{u.column} {u.symbol} [{u.kind}] {why}")
             if len(shown) < len(items):
                 lines.append(f"    … {len(items) - len(shown)} more")
-    saved, mech, _total = saved_hours(res)
+    saved, mech, needed = saved_hours(res)
     total = (res.effort or {}).get("hours", 0.0)
     lines.append(f"effort: the estimate's mechanical share on {b.get('id')} is {mech:g} h of {total:g} h; "
-                 f"this patch does {res.renames_done} of its {res.renames_total} rename findings: saves about "
+                 f"this patch makes {res.renames_done} of the {needed} renames that need a new name: saves about "
                  f"{saved:g} h")
     return "\n".join(lines) + "\n"

@@ -122,9 +122,31 @@ class _Planner:
             return None
         return sym, v.target
 
+    def alias_ok(self, local: str, target: str) -> bool:
+        """Rewrite an import only when every use through its local name is a rename that the new binding
+        serves (directly, or by an edit at the use); otherwise the import stays and its uses are listed."""
+        for node, symbol, kind in self.by_head.get(local, ()):
+            v = self.verdict(node, symbol, kind)
+            if v is None:
+                continue
+            if v.status != "rename" or not (v.target == target or v.target.startswith(target + ".")
+                                            or _DOTTED.match(v.target)):
+                return False
+        return True
+
     def plan_imports(self) -> None:
+        self.by_head: dict[str, list] = {}
+        for node, symbol, kind, _c, _d, _f in self.walker.hits:
+            if kind in ("call", "attribute", "identifier", "decorator") and isinstance(node, (cst.Attribute,
+                                                                                                cst.Name)):
+                chain = _chain(node)
+                if chain is not None:
+                    self.by_head.setdefault(chain[0], []).append((node, symbol, kind))
+        self.binds_torch = False  # an `import torch` / `import torch.x` binds the name torch in this file
         for node in _walk(self.module):
             if isinstance(node, cst.Import):
+                self.binds_torch = self.binds_torch or any(
+                    a.asname is None and _dotted(a.name).split(".")[0] == "torch" for a in node.names)
                 self._plan_import(node)
             elif isinstance(node, cst.ImportFrom):
                 self._plan_import_from(node)
@@ -140,6 +162,8 @@ class _Planner:
             if hit is None:
                 continue
             sym, target = hit
+            if not self.alias_ok(alias.asname.name.value, target):
+                continue
             new_names[i] = alias.with_changes(name=_dotted_expr(target))
             self.rebound[alias.asname.name.value] = target
             self.edit(alias, sym, "import", mod, target, via_import=True)
@@ -160,10 +184,13 @@ class _Planner:
                 keep.append(alias)
                 continue
             sym, target = hit
-            new_mod, _, new_name = target.rpartition(".")
-            groups.setdefault(new_mod, []).append((alias, new_name))
             local = alias.asname.name.value if alias.asname is not None and isinstance(
                 alias.asname.name, cst.Name) else name
+            if not self.alias_ok(local, target):
+                keep.append(alias)
+                continue
+            new_mod, _, new_name = target.rpartition(".")
+            groups.setdefault(new_mod, []).append((alias, new_name))
             self.rebound[local] = target
             self.edit(alias, sym, "import", f"{mod}.{name}", target, via_import=True)
         if not groups:
@@ -317,7 +344,7 @@ class _Planner:
             return
         if target.startswith(eff_head + "."):
             new = head + target[len(eff_head):]
-        elif target.startswith("torch.") and self.walker.aliases.get("torch") == "torch":
+        elif target.startswith("torch.") and self.binds_torch and self.walker.aliases.get("torch") == "torch":
             new = target  # spelled from `torch`, which this file binds to torch
         else:
             self.skip(node, symbol, f"{target} is not reachable from how this file imports {bound}")
