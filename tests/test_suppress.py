@@ -158,4 +158,91 @@ def test_check_passes_a_suppressed_line_and_fails_one_naming_another_symbol(tree
     res = _run(["check", "--fail-on", "rename", "--fail-on", "missing", "suppress_cases.py"], tree, cache)
     assert res.returncode == 1
     assert [line.split(" ", 1)[0] for line in res.stdout.splitlines()] == [
-        "suppress_cases.py:5:1:", "suppress_cases.py:7:1:", "suppress_cases.py:12:1:"]
+        "suppress_cases.py:5:1:", "suppress_cases.py:7:1:", "suppress_cases.py:12:1:",
+        # and the suppressions that silence nothing (issue 16): they fail the check as ruff's RUF100 does
+        "suppress_cases.py:5:27:", "suppress_cases.py:7:34:", "suppress_cases.py:9:27:"]
+
+
+# --------------------------------------------------------- issue 16: unused / unknown suppressions, blocks
+from portcheck.suppress import suppress_file  # noqa: E402
+
+KERNEL = """#include <cuda_runtime.h>
+// portcheck: ignore-begin[kernel] -- prototype kernel, ported by hand in Q3
+__global__ void scale(float *x, float a, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) x[i] = a * x[i];
+}
+// portcheck: ignore-end
+void run(float *x, int n) { scale<<<1, 32>>>(x, 2.0f, n); cudaDeviceSynchronize(); }
+"""
+
+
+def test_block_suppression_covers_a_kernel(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "k.cu").write_text(KERNEL)
+    cache = tmp_path / "cache"
+    res = _run(["check", "--fail-on", "adapt", "k.cu"], tmp_path, cache)
+    # only the lines outside the block remain: the include on line 1 and the launch on line 8
+    assert [line.split(" ", 1)[0] for line in res.stdout.splitlines()] == ["k.cu:1:11:", "k.cu:8:34:"], res.stdout
+    res = _run(["scan", ".", "-q", "--no-cache", "-f", "json"], tmp_path, cache)
+    doc = json.loads(res.stdout)
+    assert sorted({(s["line"], s["symbol"]) for s in doc["suppressed"]}) == [
+        (3, "__global__"), (4, "blockDim"), (4, "blockIdx"), (4, "threadIdx")]
+    assert {s["reason"] for s in doc["suppressed"]} == {"prototype kernel, ported by hand in Q3"}
+    assert "suppression_problems" not in doc
+
+
+def test_unused_and_unknown_suppressions_are_reported(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.py").write_text(
+        "import torch\n"
+        "torch.cuda.synchronize()  # portcheck: ignore[torch.cuda.synchronise] -- typo\n"
+        "x = 1  # portcheck: ignore -- nothing here\n"
+        "torch.cuda.empty_cache()  # portcheck: ignore[torch.cuda.empty_cache, nccl]\n")
+    (tmp_path / "clean.py").write_text("y = 2  # portcheck: ignore[cudaMalloc]\n")  # no CUDA in the file at all
+    (tmp_path / "b.cu").write_text("// portcheck: ignore-end\nint f();\n// portcheck: ignore-begin\nint g();\n")
+    cache = tmp_path / "cache"
+    res = _run(["check", "a.py", "clean.py", "b.cu", "--fail-on", "none"], tmp_path, cache)
+    assert res.returncode == 1
+    assert res.stdout.splitlines() == [
+        "a.py:2:27: suppression names 'torch.cuda.synchronise', which is no symbol or family portcheck knows "
+        "[unknown-name]",
+        "a.py:3:8: unused suppression: no finding on this line [unused]",
+        "a.py:4:27: suppression: 'nccl' matches no finding on this line [unused-name]",
+        "b.cu:1:1: portcheck: ignore-end without an ignore-begin [stray-end]",
+        "b.cu:3:1: portcheck: ignore-begin without an ignore-end: it runs to the end of the file [unclosed-block]",
+        "b.cu:3:1: unused ignore-begin block: no finding in it [unused]",
+        "clean.py:1:8: unused suppression: no finding on this line matches cudaMalloc [unused]",
+    ]
+    assert res.stderr.startswith("portcheck: 7 suppression comment(s) silence nothing or name something unknown")
+    res = _run(["check", "a.py", "--fail-on", "none", "--output-format", "github", "--exit-zero"], tmp_path, cache)
+    assert res.returncode == 0
+    assert res.stdout.splitlines()[1] == ("::warning file=a.py,line=3,col=8,title=portcheck%3A unused suppression::"
+                                          "unused suppression: no finding on this line")
+    res = _run(["scan", ".", "-q", "--no-cache", "-f", "json"], tmp_path, cache)
+    probs = json.loads(res.stdout)["suppression_problems"]
+    assert [(p["path"], p["line"], p["kind"]) for p in probs] == [
+        ("a.py", 2, "unknown-name"), ("a.py", 3, "unused"), ("a.py", 4, "unused-name"), ("b.cu", 1, "stray-end"),
+        ("b.cu", 3, "unclosed-block"), ("b.cu", 3, "unused"), ("clean.py", 1, "unused")]
+    res = _run(["scan", ".", "--no-cache"], tmp_path, cache)
+    assert "a.py:3:8: unused suppression: no finding on this line [unused]" in res.stdout
+
+
+def test_a_typo_in_per_file_ignores_is_reported(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.py").write_text("import torch\ntorch.cuda.synchronize()\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.portcheck.per-file-ignores]\n"a.py" = ["torch.cuda.synchronise", "torch.cuda"]\n')
+    res = _run(["check", "a.py"], tmp_path, tmp_path / "cache")
+    assert res.returncode == 0
+    assert res.stderr == (f"portcheck: warning: {tmp_path / 'pyproject.toml'}: per-file-ignores.\"a.py\": "
+                          "'torch.cuda.synchronise' is no symbol or family portcheck knows; it silences nothing\n")
+
+
+def test_suppress_file_unit():
+    uses = [_use("torch.cuda.synchronize", "torch.cuda", "torch.cuda.synchronize()", line=2),
+            _use("torch.cuda.synchronize", "torch.cuda", "torch.cuda.synchronize()", line=4)]
+    text = "# portcheck: ignore-begin[torch.cuda]\ntorch.cuda.synchronize()\n# portcheck: ignore-end\n" \
+           "torch.cuda.synchronize()\n"
+    kept, silenced, problems = suppress_file("m.py", text, uses)
+    assert [u.line for u in kept] == [4] and [s.line for s in silenced] == [2] and problems == []

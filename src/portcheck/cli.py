@@ -244,6 +244,12 @@ def scan(path: Path, backends: tuple[str, ...], target: tuple[str, ...], formats
         result, _ = apply(result, selection)
         doc = build_document(result, tables)
         doc["scan"]["path_prefix"] = _path_prefix(path, project_root)
+        if result.suppression_problems:
+            doc["suppression_problems"] = [{"path": p.path, "line": p.line, "column": p.column, "kind": p.kind,
+                                            "message": p.message} for p in sorted(result.suppression_problems,
+                                                         key=lambda p: (p.path, p.line, p.column, p.kind))]
+        for line in _config_warnings(cfg, tables):
+            click.echo(line, err=True)
     except TableError as exc:
         _fail(str(exc))
         return
@@ -265,6 +271,12 @@ def scan(path: Path, backends: tuple[str, ...], target: tuple[str, ...], formats
         else:
             from .reporters.terminal import print_summary
             print_summary(doc, console)
+        probs = doc.get("suppression_problems", [])
+        for p in probs[:10]:
+            console.print(f"{p['path']}:{p['line']}:{p['column']}: {p['message']} [{p['kind']}]", markup=False)
+        if len(probs) > 10:
+            console.print(f"... and {len(probs) - 10} more suppression problem(s): see the JSON report's "
+                          "'suppression_problems'", markup=False)
         for fmt in fmts:
             if output != "-":
                 target = output if output else str(output_dir / f"portcheck-report{EXTENSIONS[fmt]}")
@@ -521,12 +533,38 @@ def check(files: tuple[str, ...], backends: tuple[str, ...], target: tuple[str, 
             click.echo(_github_line("warning", s.path, 1, 1, f"portcheck: {what}", f"{what}: {s.reason}"))
         else:
             click.echo(f"{s.path}: note: {what}: {s.reason}", err=True)
+    problems = sorted(result.suppression_problems, key=lambda p: (p.path, p.line, p.column, p.kind))
+    for p in problems:  # like ruff's RUF100: a suppression that silences nothing fails the check too
+        if github:
+            click.echo(_github_line("warning", p.path, p.line, p.column, f"portcheck: {p.kind} suppression",
+                                    p.message))
+        else:
+            click.echo(f"{p.path}:{p.line}:{p.column}: {p.message} [{p.kind}]")
+    for line in _config_warnings(cfg, tables) if not quiet else ():
+        click.echo(line, err=True)
+    if not quiet and problems:
+        click.echo(f"portcheck: {len(problems)} suppression comment(s) silence nothing or name something unknown; "
+                   "remove or fix them", err=True)
     if bad:
         if not quiet:
             click.echo(f"portcheck: {bad} finding(s) violate the policy (fail-on {describe(policy)}); "
                        "suppress with '# portcheck: ignore[SYMBOL] -- reason' or record a baseline", err=True)
+    if bad or problems:
         sys.exit(EXIT_OK if exit_zero else EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _config_warnings(cfg, tables) -> list[str]:
+    """per-file-ignores names the tables do not know (a typo there would silence nothing, silently)."""
+    from .suppress import known_name
+
+    out = []
+    for pat, names in cfg.per_file_ignores.items():
+        for n in names:
+            if n != "*" and not known_name(n, tables):
+                out.append(f"portcheck: warning: {cfg.path}: per-file-ignores.\"{pat}\": '{n}' is no symbol or "
+                           "family portcheck knows; it silences nothing")
+    return out
 
 
 @main.group()

@@ -16,7 +16,7 @@ from .model import (SCHEMA_VERSION, ApiUse, FileReport, FileStat, Finding, ScanR
                     fingerprint)
 from .prefilter import PREFILTERS
 from .scanners import get_scanner
-from .suppress import split_suppressed
+from .suppress import suppress_file, suppression_problems_only
 from .tables import Tables, load_tables
 
 IN_PROCESS_BELOW = 24  # files; a process pool costs more than it saves on tiny scans
@@ -149,8 +149,9 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0, data: bytes
                           skipped=SkippedFile(src.path, "binary file (NUL bytes) with a source extension"))
     wanted = [s for s in src.scanners if bom or PREFILTERS.get(s) is None or PREFILTERS[s].search(data)]
     lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-    if not wanted:
-        return FileReport(src.path, src.language, lines, size)
+    if not wanted:  # no CUDA here; a suppression comment in it silences nothing (reported)
+        return FileReport(src.path, src.language, lines, size,
+                          problems=suppression_problems_only(src.path, data) if b"portcheck" in data else ())
     try:
         text, note = decode(data)
     except Undecodable as exc:
@@ -177,10 +178,10 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0, data: bytes
     if note.startswith("invalid"):
         partial.append(note)
     uses = [u if u.family == (fam := family_for(u, tables)) else dataclasses.replace(u, family=fam) for u in uses]
-    kept, silenced = split_suppressed(uses)
+    kept, silenced, problems = suppress_file(src.path, text, uses, tables)
     skipped = SkippedFile(src.path, "; ".join(partial), partial=True) if partial else None
     return FileReport(src.path, src.language, lines, size, tuple(kept), tuple(kernels), skipped,
-                      tuple(silenced), note)
+                      tuple(silenced), note, problems=tuple(problems))
 
 
 def scan_keyed(src: SourceFile, tables: Tables, timeout: float, salt: str | None) -> tuple[FileReport, str | None]:
@@ -434,21 +435,22 @@ def _run_scan(root: Path, options: ScanOptions, tables: Tables,
         if cache is not None and only_files is None:
             scan_key = _scan_key(cache, files, keys, skipped, options, backend_ids, with_effort, own)
         stored = cache.get_scan(root_id, scan_key) if scan_key else None
-        if isinstance(stored, tuple) and len(stored) == 7:
-            findings, kernels, stats, skipped, suppressed, effort, baselined = stored
+        if isinstance(stored, tuple) and len(stored) == 8:
+            findings, kernels, stats, skipped, suppressed, effort, baselined, problems = stored
             if progress:
                 progress(len(files))
         else:
             discovered_skips = skipped
             reports, final_keys = _scan_with_cache(files, options, tables, progress, cache, keys,
                                                    use_limited=only_files is None)
-            findings, kernels, stats, skipped, suppressed, effort, baselined = _aggregate(
+            findings, kernels, stats, skipped, suppressed, effort, baselined, problems = _aggregate(
                 reports, skipped, options, tables, backend_ids, own, with_effort)
             if scan_key and final_keys != keys:  # a file changed during the scan: key what was scanned
                 scan_key = _scan_key(cache, files, final_keys, discovered_skips, options, backend_ids, with_effort,
                                      own)
             if scan_key and len(findings) <= WHOLE_SCAN_MAX_FINDINGS:
-                cache.put_scan(root_id, scan_key, (findings, kernels, stats, skipped, suppressed, effort, baselined))
+                cache.put_scan(root_id, scan_key, (findings, kernels, stats, skipped, suppressed, effort, baselined,
+                                                  problems))
     finally:
         if cache is not None:
             cache.close()
@@ -465,7 +467,8 @@ def _run_scan(root: Path, options: ScanOptions, tables: Tables,
         "own_packages": sorted(own),
         "duration_s": round(time.monotonic() - started, 3),
     }
-    return ScanResult(str(root), findings, kernels, stats, skipped, suppressed, backends_meta, effort, metadata)
+    return ScanResult(str(root), findings, kernels, stats, skipped, suppressed, backends_meta, effort, metadata,
+                      suppression_problems=problems)
 
 
 def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: ScanOptions, tables: Tables,
@@ -476,6 +479,7 @@ def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: S
     kernels = []
     stats: list[FileStat] = []
     suppressed: list[Suppression] = []
+    problems: list = []  # suppression comments that silence nothing or name something unknown
     skipped = list(skipped)
     ignore_rules = _per_file_rules(options.per_file_ignores)
     for rep in reports:
@@ -489,6 +493,7 @@ def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: S
         findings.extend(found)
         kernels.extend(rep.kernels)
         suppressed.extend(rep.suppressed)
+        problems.extend(rep.problems)
         if rep.skipped is not None:
             skipped.append(rep.skipped)
         stats.append(FileStat(rep.path, rep.language, rep.lines, rep.size, len(found), len(rep.suppressed), rep.note))
@@ -504,7 +509,8 @@ def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: S
     if with_effort:
         from .effort import estimate_effort  # imported here: `check` does not need it
         effort = estimate_effort(findings, kernels, tables, backend_ids, options.effort_overrides)
-    return (tuple(findings), tuple(kernels), tuple(stats), tuple(skipped), tuple(suppressed), effort, baselined)
+    return (tuple(findings), tuple(kernels), tuple(stats), tuple(skipped), tuple(suppressed), effort, baselined,
+            tuple(problems))
 
 
 def own_packages(root: Path) -> set[str]:

@@ -144,6 +144,7 @@ class FileReport:
     skipped: SkippedFile | None = None
     suppressed: tuple[Suppression, ...] = ()
     note: str = ""
+    problems: tuple = ()  # suppress.SuppressionProblem: suppression comments that silence nothing or name unknowns
 
     __reduce__ = _positional
 
@@ -176,6 +177,7 @@ class ScanResult:
     backends: tuple[dict[str, Any], ...]  # backend metadata (id, name, versions)
     effort: dict[str, Any] = field(default_factory=dict)  # per backend id
     metadata: dict[str, Any] = field(default_factory=dict)
+    suppression_problems: tuple = ()  # suppress.SuppressionProblem, in path and line order
 
 
 def as_dict(obj: Any) -> Any:
