@@ -56,7 +56,7 @@ def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
     elif known:
         for b in tables.backends:
             v = b.lookup(symbol, fam)
-            gap = b.op_support.get(symbol)
+            gap = b.op_gap(symbol)
             out["verdicts"][b.id] = {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref,
                                      "rule": v.rule, "evidence": v.evidence, "backend": b.name,
                                      "versions": b.versions}
@@ -86,7 +86,7 @@ def _explain_op(tables: Tables, symbol: str, out: dict[str, Any]) -> None:
     out["kind"] = "torch-op"
     out["description"] = "PyTorch operator; verdicts come from each backend's operator-support (gap) list"
     for b in tables.backends:
-        v = b.op_support.get(symbol)
+        v = b.op_gap(symbol)
         if v is None:
             out.setdefault("no_gap_listed", []).append(b.id)
             continue

@@ -83,6 +83,8 @@ class Backend:
     # A per-target verdict replaces the verdict of the same table row when that target is selected.
     target_verdicts: dict[str, dict[str, dict[str, Verdict]]] = field(default_factory=dict)
     _over: dict[str, dict[str, Verdict]] | None = None  # target_verdicts of the selected target
+    # op_support.csv `targets` column: target id -> {torch API: verdict, or None = no gap on that chip}
+    op_support_targets: dict[str, dict[str, Verdict | None]] = field(default_factory=dict)
 
     def meta(self) -> dict[str, Any]:
         out = {"id": self.id, "name": self.name, "vendor": self.vendor, "device": self.device,
@@ -116,6 +118,13 @@ class Backend:
         tid = self.resolve_target(target_id) if target_id else self.default_target
         self.selected_target = tid
         self._over = self.target_verdicts.get(tid) or None
+
+    def op_gap(self, api: str) -> Verdict | None:
+        """The op-support verdict for a torch API on the selected target (None: no gap listed)."""
+        per = self.op_support_targets.get(self.selected_target)
+        if per is not None and api in per:
+            return per[api]
+        return self.op_support.get(api)
 
     def lookup(self, symbol: str, family: str) -> Verdict:
         over = self._over
@@ -220,13 +229,16 @@ class Tables:
         return tuple((b.id, b.lookup(symbol, family)) for b in self.backends)
 
     def op_gap_verdicts(self, api: str) -> tuple[tuple[str, Verdict], ...]:
-        return tuple((b.id, b.op_support[api]) for b in self.backends if api in b.op_support)
+        return tuple((b.id, v) for b in self.backends if (v := b.op_gap(api)) is not None)
 
     @property
     def op_gap_apis(self) -> frozenset[str]:
+        """Every torch API some backend lists as a gap on some target (the scanners report these)."""
         out: set[str] = set()
         for b in self.backends:
             out.update(b.op_support)
+            for per in b.op_support_targets.values():
+                out.update(api for api, v in per.items() if v is not None)
         return frozenset(out)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -538,7 +550,8 @@ def _load_backend_file(path: Path, backend: Backend, families: dict[str, Family]
 
 
 def _load_op_support(path: Path, backend: Backend) -> None:
-    """Read a vendor torch-API support list: columns api, supported, limitations (optional), ref."""
+    """Read a vendor torch-API support list: columns api, supported, limitations (optional), equivalent (optional),
+    ref, targets (optional: `950=false;910c=true`, the support on other hardware targets than the row's)."""
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -550,6 +563,21 @@ def _load_op_support(path: Path, backend: Backend) -> None:
                 limits = (row.get("limitations") or "").strip()
                 ref = (row.get("ref") or "").strip() or f"{backend.id} op support list ({path.name})"
                 equiv = (row.get("equivalent") or "").strip()
+                for item in (row.get("targets") or "").split(";"):
+                    if not item.strip():
+                        continue
+                    tname, _, tsup = item.partition("=")
+                    try:
+                        tid = backend.resolve_target(tname.strip())
+                    except TableError as exc:
+                        raise _err(path, f"row {n}", f"column 'targets': {exc}") from None
+                    if tsup.strip() not in ("true", "false"):
+                        raise _err(path, f"row {n}", "column 'targets': write TARGET=true or TARGET=false")
+                    name = backend.targets[tid].name
+                    backend.op_support_targets.setdefault(tid, {})[api] = (
+                        Verdict("missing", equiv, f"listed as unsupported on {name} by the vendor", ref, "op-support",
+                                "verified") if tsup.strip() == "false" else
+                        (Verdict("partial", equiv or api, limits, ref, "op-support", "verified") if limits else None))
                 if sup == "false":
                     backend.op_support[api] = Verdict("missing", equiv, "listed as unsupported by the vendor"
                                                       + (f": {limits}" if limits else ""), ref, "op-support",
