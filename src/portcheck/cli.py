@@ -263,12 +263,12 @@ def scan(path: Path, backends: tuple[str, ...], target: tuple[str, ...], formats
     except KeyboardInterrupt:
         click.echo("portcheck: interrupted while writing reports; an unfinished report is not left behind", err=True)
         sys.exit(130)
+    if statistics:  # asked for: printed even with --quiet (on stderr when the report goes to stdout)
+        from .reporters.terminal import statistics_lines
+        for line in statistics_lines(doc):
+            click.echo(line, err=output == "-")
     if console is not None:
-        if statistics:
-            from .reporters.terminal import statistics_lines
-            for line in statistics_lines(doc):
-                console.print(line, markup=False)
-        else:
+        if not statistics:
             from .reporters.terminal import print_summary
             print_summary(doc, console)
         probs = doc.get("suppression_problems", [])
@@ -343,7 +343,7 @@ def _progress_factory(console):
 @click.option("--output", "-o", default=None)
 @click.option("--output-dir", default=None, type=click.Path(file_okay=False, path_type=Path))
 def render(report: str, formats: str, output: str | None, output_dir: Path | None) -> None:
-    """Re-render a saved JSON report in other formats."""
+    """Re-render a saved JSON report in other formats (one format without -o or --output-dir: to stdout)."""
     import json
 
     from .model import SCHEMA_VERSION
@@ -352,6 +352,10 @@ def render(report: str, formats: str, output: str | None, output_dir: Path | Non
     fmts = _parse_formats(formats)
     if output and len(fmts) > 1:
         _fail("--output takes one format; use --output-dir for several")
+    if len(fmts) == 1 and not output and not output_dir:
+        output = "-"  # as `scan` does: never a file the user did not name
+    if len(fmts) > 1 and not output_dir:
+        _fail("several formats need --output-dir DIR")
     try:
         doc = json.loads(Path(report).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -22,6 +22,15 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
                   f"{s['findings']} findings, {s['kernels']} kernels"
                   + (f", {s['suppressed']} suppressed" if s["suppressed"] else "")
                   + (f", {s['skipped']} skipped" if s["skipped"] else ""))
+    if not s["files_scanned"] and not s["skipped"]:
+        console.print("No CUDA ties found: no file portcheck reads (Python, CUDA, C/C++, CMake, setup.py, "
+                      "requirements, TOML) is in this folder.")
+        return
+    if not s["findings"] and not s["kernels"]:  # no table of 0 h (and no kernel verdict) for a CUDA-free tree
+        console.print(f"No CUDA ties found: nothing to port in the {s['files_scanned']} file(s) read"
+                      + (f" ({s['suppressed']} suppressed)" if s["suppressed"] else "")
+                      + (f"; {s['skipped']} file(s) skipped or partly scanned" if s["skipped"] else "") + ".")
+        return
     if not doc["backends"]:
         return
     t = Table(title="Porting effort per backend", title_justify="left", show_lines=False)
