@@ -214,3 +214,16 @@ def test_module_alias_with_a_use_that_does_not_rename(tmp_path, cache):
     r = run_cli(["port", str(repo), "--backend", "musa", "-o", str(tmp_path / "p.diff")], tmp_path, cache)
     assert ("    5:5 torch.cuda.synchronize [call] rename to torch.musa.synchronize not made: torch.musa.synchronize "
             "is not reachable from how this file imports torch.cuda") in r.stdout.splitlines()
+
+
+def test_html_card_says_what_port_does_automatically(tmp_path, cache):
+    html = tmp_path / "r.html"
+    r = run_cli(["scan", str(EXAMPLE), "-f", "html", "-o", str(html), "-q", "--no-cache"], tmp_path, cache)
+    assert r.returncode == 0, r.stderr
+    page = html.read_text(encoding="utf-8")
+    for backend, edits, same in (("cann", 17, 6), ("musa", 29, 28), ("neuware", 20, 4)):
+        assert (f"Automatic: <code>portcheck port --backend {backend}</code> makes <b>{edits}</b> rename edits"
+                f" · {same} renames keep their name</p>") in page
+        r = run_cli(["port", str(EXAMPLE), "--backend", backend, "-o", str(tmp_path / f"{backend}.diff")], tmp_path,
+                    cache)
+        assert f"; {edits} of {edits + same} rename findings done ({same} keep their name)" in r.stdout

@@ -63,9 +63,28 @@ def backend_ids(doc: dict[str, Any]) -> list[str]:
     return [b.get("id", "") for b in doc.get("backends", [])]
 
 
+PORT_LANGUAGES = frozenset({"python", "cuda", "cpp"})  # the files `portcheck port` edits
+
+
+def port_counts(doc: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Per backend: (rename findings `portcheck port` would edit, rename findings whose name stays)."""
+    out: dict[str, list[int]] = {b: [0, 0] for b in backend_ids(doc)}
+    for f in doc.get("findings", []):
+        for bid, v in (f.get("verdicts") or {}).items():
+            if bid not in out or v.get("status") != "rename":
+                continue
+            target = v.get("target") or ""
+            if not target or target == f.get("symbol"):
+                out[bid][1] += 1
+            elif f.get("language") in PORT_LANGUAGES:
+                out[bid][0] += 1
+    return {b: (n[0], n[1]) for b, n in out.items()}
+
+
 def backend_cards(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """One card per backend: effort, range, readiness, counts by status, top contributors."""
     cards = []
+    port = port_counts(doc)
     by_status = doc.get("summary", {}).get("by_status", {})
     for b in doc.get("backends", []):
         bid = b.get("id", "")
@@ -88,6 +107,7 @@ def backend_cards(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "status_bar": [{"status": s, "count": counts[s], "pct": 100.0 * counts[s] / total if total else 0.0}
                            for s in STATUSES],
             "top_items": items[:3],
+            "port_edits": port.get(bid, (0, 0))[0], "port_same": port.get(bid, (0, 0))[1],
             "top_category": (cats[0][1], 100.0 * cats[0][0] / e["hours"]) if cats and e.get("hours") else None,
         })
     return cards
