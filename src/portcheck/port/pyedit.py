@@ -459,7 +459,8 @@ def rewrite_python(path: str, text: str, tables, plugin: str, lookup: Lookup, ta
     if not planner.repl and not planner.splits:
         return out
     new_module = module.visit(_Apply(planner.repl, planner.splits))
-    if plugin and not _imports_plugin(new_module, plugin):
+    needs_plugin = any(e.kind != "env-var" for e in out.edits)  # a variable name alone needs no plugin
+    if plugin and needs_plugin and not _imports_plugin(new_module, plugin):
         new_module, _at = _insert_plugin(new_module, plugin)
         lines = new_module.code.splitlines()
         line = next((i + 1 for i, t in enumerate(lines) if t == f"import {plugin}"), 1)
