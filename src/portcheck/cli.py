@@ -17,6 +17,13 @@ def _fail(msg: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _width() -> int | None:
+    """None (rich asks the terminal, or honours COLUMNS) on a terminal or when COLUMNS is set; 140 when piped."""
+    if _stdout().isatty() or os.environ.get("COLUMNS", "").strip().isdigit():
+        return None
+    return 140
+
+
 def _console(color: str, quiet: bool = False, stderr: bool = False):
     from rich.console import Console
 
@@ -26,7 +33,7 @@ def _console(color: str, quiet: bool = False, stderr: bool = False):
     force = True if color == "always" else None
     stream = GuardedStream(sys.stderr, "standard error") if stderr else GuardedStream(_stdout(), "standard output")
     console = Console(file=stream, no_color=no_color, force_terminal=force, quiet=quiet,
-                      highlight=False, soft_wrap=False, width=None if _stdout().isatty() else 140)
+                      highlight=False, soft_wrap=False, width=_width())
     console.on_broken_pipe = _broken_pipe  # rich's own handler exits 1 (portcheck's "findings" code)
     return console
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from .viewmodel import target_text
 
+NARROW_BELOW = 110  # columns; the wide effort table needs about 130
 STATUS_STYLE = {"rename": "green", "adapt": "yellow", "partial": "dark_orange", "missing": "red", "unknown": "magenta"}
 
 
@@ -33,23 +35,30 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
         return
     if not doc["backends"]:
         return
-    t = Table(title="Porting effort per backend", title_justify="left", show_lines=False)
-    t.add_column("backend")
-    t.add_column("effort (h)", justify="right")
-    t.add_column("range (h)", justify="right")
-    t.add_column("person-days", justify="right")
-    t.add_column("ready", justify="right")
+    narrow = console.width < NARROW_BELOW  # 80-column terminals: ids only, short headers, no box lines
+    t = Table(title="Porting effort per backend", title_justify="left", show_lines=False,
+              box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, pad_edge=not narrow)
+    t.add_column("backend", no_wrap=True)
+    t.add_column("h" if narrow else "effort (h)", justify="right", no_wrap=True)
+    t.add_column("range" if narrow else "range (h)", justify="right", no_wrap=True)
+    if not narrow:
+        t.add_column("person-days", justify="right", no_wrap=True)
+    t.add_column("ready", justify="right", no_wrap=True)
     for st, style in STATUS_STYLE.items():
-        t.add_column(st, justify="right", style=style)
-    t.add_column("kernels")
+        t.add_column(st[:3] if narrow else st, justify="right", style=style, no_wrap=True)
+    t.add_column("kernels", no_wrap=True)
     for b in doc["backends"]:
         e = doc["effort"].get(b["id"], {})
         counts = doc["summary"]["by_status"].get(b["id"], {})
-        t.add_row(f"[bold]{b['id']}[/bold] {b['name']}", _h(e.get("hours", 0)),
-                  f"{_h(e.get('low', 0))}–{_h(e.get('high', 0))}", f"{e.get('person_days', 0):.1f}",
-                  f"{e.get('readiness', 0):.0f}%", *[str(counts.get(st, 0)) for st in STATUS_STYLE],
+        t.add_row(f"[bold]{b['id']}[/bold]" + ("" if narrow else f" {b['name']}"), _h(e.get("hours", 0)),
+                  f"{_h(e.get('low', 0))}–{_h(e.get('high', 0))}",
+                  *([] if narrow else [f"{e.get('person_days', 0):.1f}"]),
+                  f"{e.get('readiness', 0):.0f}%", *[f"{counts.get(st, 0):,}" for st in STATUS_STYLE],
                   e.get("kernel_action", ""))
     console.print(t)
+    if narrow:
+        console.print("[dim]ren ada par mis unk: rename, adapt, partial, missing, unknown; "
+                      + "; ".join(f"{b['id']} = {b['name']}" for b in doc["backends"]) + "[/dim]")
     chips = [f"{b['id']} {target_text(b['target'])}" for b in doc["backends"] if b.get("target")]
     if chips:
         console.print("hardware targets: " + "; ".join(chips) + "  [dim](--target BACKEND:CHIP)[/dim]",
@@ -72,10 +81,11 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
     first = doc["backends"][0]["id"]
     files = doc["effort"].get(first, {}).get("top_files", [])[:top]
     if files:
-        ft = Table(title=f"Top files by cost ({first})", title_justify="left")
-        ft.add_column("file")
+        ft = Table(title=f"Top files by cost ({first})", title_justify="left",
+                   box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, pad_edge=not narrow)
+        ft.add_column("file", overflow="fold")  # a long path wraps; the numbers never shrink to "…"
         for b in doc["backends"]:
-            ft.add_column(f"{b['id']} h", justify="right")
+            ft.add_column(f"{b['id']} h", justify="right", no_wrap=True)
         per = {b["id"]: {f["path"]: f["hours"] for f in doc["effort"].get(b["id"], {}).get("top_files", [])}
                for b in doc["backends"]}
         for f in files:
