@@ -84,8 +84,8 @@ def _write_stdout(pieces: Iterable[str]) -> None:
 def _write_path(pieces: Iterable[str], target: str) -> None:
     try:
         st: os.stat_result | None = os.stat(target)  # follows a symlink: what would be written is its target
-    except FileNotFoundError:
-        st = None  # new file (or a dangling symlink: its target is created)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None  # new file (or a dangling symlink: its target is created); a bad parent is named below
     if st is not None and not stat.S_ISREG(st.st_mode):
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
@@ -100,7 +100,7 @@ def _write_path(pieces: Iterable[str], target: str) -> None:
     if not parent.is_dir():
         try:
             parent.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:  # a file where a folder should be
+        except (FileExistsError, NotADirectoryError):  # a file where a folder should be
             blocker = next((a for a in [parent, *parent.parents] if a.exists() and not a.is_dir()), parent)
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(blocker)) from None
     umask = os.umask(0)
