@@ -141,7 +141,12 @@ def npu_names() -> set[str]:
 
 @lru_cache(maxsize=1)
 def musa_names() -> set[str]:
-    return _with_members({l.split(" ")[0] for l in lines("torch_musa_api.txt")})
+    return _with_members({l.split(" ")[0] for l in lines("torch_musa_api.txt")} | source_names("musa"))
+
+
+def source_names(backend: str) -> set[str]:
+    """Names checked in the vendor's source outside its public lists (source_names.txt says where)."""
+    return {l.split("\t")[1] for l in lines("source_names.txt") if l.split("\t")[0] == backend}
 
 
 @lru_cache(maxsize=1)
@@ -149,7 +154,7 @@ def mlu_names() -> set[str]:
     names = set(lines("torch_mlu_api.txt"))
     names |= {r["corresponding_mlu_api"] for r in rows("torch_mlu_cuda_equivalents.csv")}
     names |= {l.split("\t")[1] for l in lines("torch_mlu_gpu_migration_replacements.txt") if "\t" in l}
-    return _with_members(names)
+    return _with_members(names | source_names("neuware"))
 
 
 def _method_of_listed(target: str, names: set[str]) -> bool:
@@ -295,7 +300,8 @@ def test_family_defaults_from_the_facts():
     t = tables()
     assert t.backend("cann").lookup("cusparseSpMV", "cusparse").status == "missing"
     assert t.backend("neuware").lookup("cusparseSpMV", "cusparse").status == "missing"
-    assert t.backend("neuware").lookup("cusolverDnDgesvd", "cusolver").status == "unknown"
+    v = t.backend("neuware").lookup("cusolverDnDgesvd", "cusolver")  # issue 14: CNNL solvers torch_mlu calls
+    assert v.status == "partial" and "cnnlSvd (gesvd)" in v.note and "{svd,qr,inverse,det}_internal.cpp" in v.ref
     assert t.backend("cann").lookup("torch.cuda.get_arch_list", "torch.cuda.device").status == "missing"
 
 

@@ -55,7 +55,7 @@ def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
         _explain_op(tables, symbol, out)
     elif known:
         for b in tables.backends:
-            v = b.lookup(symbol, fam)
+            v = b.lookup(symbol, fam, entry is not None)
             gap = b.op_gap(symbol)
             out["verdicts"][b.id] = {"status": v.status, "target": v.target, "note": v.note, "ref": v.ref,
                                      "rule": v.rule, "evidence": v.evidence, "backend": b.name,
@@ -64,7 +64,7 @@ def explain_data(tables: Tables, symbol: str) -> dict[str, Any]:
                 t = b.target_facts()
                 out["verdicts"][b.id]["hardware_target"] = {"id": t["id"], "name": t["name"],
                                                             "default": t["default"]}
-                per = b.target_differences(symbol, fam)
+                per = b.target_differences(symbol, fam, entry is not None)
                 if len({(x.status, x.target, x.note) for x in per.values()}) > 1:  # the chips disagree
                     out["verdicts"][b.id]["by_target"] = {
                         tid: {"name": b.targets[tid].name, "status": x.status, "target": x.target, "note": x.note,

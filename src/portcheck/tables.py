@@ -58,6 +58,7 @@ class PrefixRule(NamedTuple):
     to: str
     families: tuple[str, ...]
     verdict: Verdict
+    confirm: bool = False  # only names the backend's whole-name map (backend.yaml `renames`) confirms are renames
 
 
 @dataclass
@@ -85,6 +86,8 @@ class Backend:
     _over: dict[str, dict[str, Verdict]] | None = None  # target_verdicts of the selected target
     # op_support.csv `targets` column: target id -> {torch API: verdict, or None = no gap on that chip}
     op_support_targets: dict[str, dict[str, Verdict | None]] = field(default_factory=dict)
+    # A vendor tool's whole-name map (backend.yaml `renames`, e.g. musify): CUDA name -> (vendor name, source file)
+    renames: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def meta(self) -> dict[str, Any]:
         out = {"id": self.id, "name": self.name, "vendor": self.vendor, "device": self.device,
@@ -126,7 +129,10 @@ class Backend:
             return per[api]
         return self.op_support.get(api)
 
-    def lookup(self, symbol: str, family: str) -> Verdict:
+    def lookup(self, symbol: str, family: str, in_catalog: bool = True) -> Verdict:
+        """The verdict for a symbol on the selected target. Prefix rules apply to catalog names only: a name
+        recognised by a family pattern alone (a project's CUBLAS_CHECK macro) gets its family default, never a
+        guessed vendor name."""
         over = self._over
         v = self.exact.get(symbol)
         if v is not None:
@@ -134,11 +140,9 @@ class Backend:
         for prefix, wv in self.wildcards:
             if symbol.startswith(prefix):
                 return over["wildcard"].get(prefix, wv) if over else wv
-        for rule in self.prefixes:
+        for rule in self.prefixes if in_catalog else ():
             if symbol.startswith(rule.from_) and _family_in(family, rule.families):
-                target = rule.to + symbol[len(rule.from_):]
-                rv = rule.verdict
-                return Verdict(rv.status, target, rv.note, rv.ref, "prefix", rv.evidence)
+                return self._prefix_verdict(rule, symbol)
         fam = family
         while fam:
             v = self.family_defaults.get(fam)
@@ -147,14 +151,27 @@ class Backend:
             fam = fam.rpartition(".")[0]
         return Verdict("unknown", "", "not covered by the mapping tables: check by hand", "", "default", "inferred")
 
-    def target_differences(self, symbol: str, family: str) -> dict[str, Verdict]:
+    def _prefix_verdict(self, rule: PrefixRule, symbol: str) -> Verdict:
+        target = rule.to + symbol[len(rule.from_):]
+        rv = rule.verdict
+        if not rule.confirm:
+            return Verdict(rv.status, target, rv.note, rv.ref, "prefix", rv.evidence)
+        pair = self.renames.get(symbol)
+        if pair is None:  # the prefix guess is all there is
+            return Verdict("partial", target, f"name not confirmed: no whole-name pair in the vendor's map; "
+                           f"'{target}' is the {rule.from_} -> {rule.to} prefix guess, check your SDK's headers",
+                           rv.ref, "prefix", "inferred")
+        name, source = pair
+        return Verdict(rv.status, name, rv.note, f"{rv.ref}; whole-name pair in {source}", "prefix", "mapped")
+
+    def target_differences(self, symbol: str, family: str, in_catalog: bool = True) -> dict[str, Verdict]:
         """Verdict per target id for a symbol, for `portcheck explain` (restores the selection)."""
         keep = self.selected_target
         out: dict[str, Verdict] = {}
         try:
             for tid in self.targets:
                 self.select_target(tid)
-                out[tid] = self.lookup(symbol, family)
+                out[tid] = self.lookup(symbol, family, in_catalog)
         finally:
             self.select_target(keep)
         return out
@@ -226,7 +243,8 @@ class Tables:
         return "runtime-c-api"
 
     def verdicts(self, symbol: str, family: str) -> tuple[tuple[str, Verdict], ...]:
-        return tuple((b.id, b.lookup(symbol, family)) for b in self.backends)
+        known = symbol in self.catalog
+        return tuple((b.id, b.lookup(symbol, family, known)) for b in self.backends)
 
     def op_gap_verdicts(self, api: str) -> tuple[tuple[str, Verdict], ...]:
         return tuple((b.id, v) for b in self.backends if (v := b.op_gap(api)) is not None)
@@ -485,7 +503,8 @@ def _load_catalog_file(path: Path, families: dict[str, Family], catalog: dict[st
 
 def _load_backend_meta(path: Path) -> Backend:
     data = _check_keys(path, "top level", _read_yaml(path),
-                       ("id", "name", "vendor", "device", "kernel_model", "versions", "summary", "order", "op_support"))
+                       ("id", "name", "vendor", "device", "kernel_model", "versions", "summary", "order", "op_support",
+                        "renames"))
     bid = _str(path, "top level", data, "id", required=True)
     versions = data.get("versions") or {}
     if not isinstance(versions, dict):
@@ -527,16 +546,19 @@ def _load_backend_file(path: Path, backend: Backend, families: dict[str, Family]
             _target_verdicts(path, f"entry '{name}'", item, backend, "exact", name, "exact", v)
     for i, item in enumerate(data.get("prefixes") or []):
         where = f"prefixes[{i}]"
-        _check_keys(path, where, item, ("from", "to", "families", "status", "note", "ref", "evidence"))
+        _check_keys(path, where, item, ("from", "to", "families", "status", "note", "ref", "evidence", "confirm"))
         fams = item.get("families") or []
         if not isinstance(fams, list) or not fams:
             raise _err(path, where, "field 'families' must be a non-empty list")
         for f in fams:
             if f not in families:
                 raise _err(path, where, f"field 'families': unknown family '{f}'")
+        confirm = _str(path, where, item, "confirm")
+        if confirm not in ("", "renames"):
+            raise _err(path, where, "field 'confirm' must be 'renames' (the backend.yaml whole-name map)")
         backend.prefixes.append(PrefixRule(_str(path, where, item, "from", required=True),
                                            _str(path, where, item, "to", required=True, default=""),
-                                           tuple(fams), _verdict(path, where, item, "prefix")))
+                                           tuple(fams), _verdict(path, where, item, "prefix"), bool(confirm)))
     for i, item in enumerate(data.get("families") or []):
         where = f"families[{i}]"
         _check_keys(path, where, item, ("family", "status", "target", "note", "ref", "evidence", "targets"))
@@ -584,6 +606,22 @@ def _load_op_support(path: Path, backend: Backend) -> None:
                                                       "verified")
                 elif limits:
                     backend.op_support[api] = Verdict("partial", equiv or api, limits, ref, "op-support", "verified")
+    except OSError as exc:
+        raise TableError(f"{path}: cannot read: {exc}") from None
+
+
+def _load_renames(path: Path, backend: Backend) -> None:
+    """A vendor tool's whole-name map: CSV with cuda_name, vendor_name, source (lines starting with # are notes)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(line for line in fh if not line.startswith("#"))
+            head = next(reader, None)
+            if head != ["cuda_name", "vendor_name", "source"]:
+                raise _err(path, "header", "columns must be cuda_name,vendor_name,source")
+            for n, row in enumerate(reader, start=2):
+                if len(row) != 3 or not row[0] or not row[1]:
+                    raise _err(path, f"row {n}", "needs cuda_name, vendor_name and source")
+                backend.renames.setdefault(sys.intern(row[0]), (sys.intern(row[1]), sys.intern(row[2])))
     except OSError as exc:
         raise TableError(f"{path}: cannot read: {exc}") from None
 
@@ -697,6 +735,9 @@ def _load_uncached(dirs: list[Path]) -> Tables:
             ops = raw.get("op_support") or []
             for name in ([ops] if isinstance(ops, str) else ops):
                 _load_op_support(bdir / str(name), backend)
+            ren = raw.get("renames") or []
+            for name in ([ren] if isinstance(ren, str) else ren):
+                _load_renames(bdir / str(name), backend)
     tables = Tables(families, catalog, sorted(backends.values(), key=lambda b: (b.order, b.id)))
     if (dirs[0] / "effort.yaml").is_file():
         from .effort import read_weights

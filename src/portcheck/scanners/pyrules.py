@@ -62,6 +62,10 @@ _DEFAULT_ROOTS = frozenset({"flash_attn", "xformers", "apex", "bitsandbytes", "t
                             "torch.utils.cpp_extension", "flashinfer", "vllm._C", "mamba_ssm", "causal_conv1d"})
 
 
+# torch modules that serve CPU, CUDA and ROCm builds alike: only the members the catalog lists (CUDAExtension,
+# CUDA_HOME, load, ...) are CUDA ties, not every name under them (ROCM_HOME, IS_HIP_EXTENSION, include_paths).
+_LISTED_MEMBERS_ONLY = ("torch.utils.cpp_extension.",)
+
 _DERIVED: dict[int, tuple[weakref.ref, dict]] = {}  # id(tables) -> (the tables, values derived from them)
 
 
@@ -122,13 +126,23 @@ class Rules:
         if entry is not None and entry.kind not in ("device-string", "backend-string", "method", "env-var") and \
                 self.tables.families[entry.family].language == "python":
             return qual
+        if qual.startswith(_LISTED_MEMBERS_ONLY):  # e.g. cpp_extension.ROCM_HOME is PyTorch's AMD path, not CUDA
+            return None
         if qual in self.op_gaps or self.in_package(qual):
             return qual
         return None
 
     def import_symbol(self, mod: str) -> str | None:
         """Imports are reported for CUDA-only packages; torch.cuda imports are reported where they are used."""
+        if mod.startswith(_LISTED_MEMBERS_ONLY) and mod not in self.tables.catalog:
+            return None
         return mod if self.in_package(mod) else None
+
+    def import_from(self, mod: str, full: str) -> str | None:
+        """`from mod import name` (full = mod.name): the symbol to report, or None."""
+        if full.startswith(_LISTED_MEMBERS_ONLY):
+            return full if full in self.tables.catalog else None
+        return self.import_symbol(full) or (self.import_symbol(mod) and full)
 
     def add(self, where, symbol: str, kind: str, confidence: str = "resolved", detail: str = "") -> None:
         self.hits.append((where, symbol, kind, confidence, detail, self.family(symbol, kind)))

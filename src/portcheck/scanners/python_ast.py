@@ -394,7 +394,7 @@ class AstWalker(Rules):
         for alias in n.names:
             full = f"{mod}.{alias.name}"
             self.aliases[alias.asname or alias.name] = full
-            sym = self.import_symbol(full) or (self.import_symbol(mod) and full)
+            sym = self.import_from(mod, full)
             if sym:
                 self.add(self.src.pos(alias), sym, "import")
         return False

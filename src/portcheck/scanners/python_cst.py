@@ -75,7 +75,7 @@ class _Walker(Rules):
                 local = alias.asname.name.value if alias.asname is not None and isinstance(
                     alias.asname.name, cst.Name) else name
                 self.aliases[local] = full
-                sym = self.import_symbol(full) or (self.import_symbol(mod) and full)
+                sym = self.import_from(mod, full)
                 if sym:
                     self.add(alias, sym, "import")
             return False
