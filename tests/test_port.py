@@ -152,7 +152,7 @@ def test_summary_lists_what_is_left_by_file_and_the_hours(tmp_path, cache):
     r = run_cli(["port", str(repo), "--backend", "musa", "-o", str(tmp_path / "p.diff")], tmp_path, cache)
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
-    assert out[0] == "portcheck port: Moore Threads MUSA (musa)"
+    assert out[0] == "portcheck port: Moore Threads MUSA (musa), target MTT S4000 (MP22)"
     left = out.index(next(line for line in out if line.startswith("left for a person: ")))
     assert out[left] == "left for a person: 46 findings in 8 files"
     assert out[left + 1] == "  CMakeLists.txt"
@@ -227,3 +227,17 @@ def test_html_card_says_what_port_does_automatically(tmp_path, cache):
         r = run_cli(["port", str(EXAMPLE), "--backend", backend, "-o", str(tmp_path / f"{backend}.diff")], tmp_path,
                     cache)
         assert f"; {edits} of {edits + same} rename findings done ({same} keep their name)" in r.stdout
+
+
+def test_the_hardware_target_decides(tmp_path, cache):
+    """bf16 renames on the default MUSA target (S4000); on the S80 (no bf16 device code) it is partial: listed."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "k.cu").write_text("#include <cuda_bf16.h>\n__device__ __nv_bfloat16 twice(__nv_bfloat16 x)"
+                                           " { return x + x; }\n", encoding="utf-8")
+    r = run_cli(["port", str(tmp_path / "src"), "--backend", "musa"], tmp_path, cache)
+    assert "+__device__ __mt_bfloat16 twice(__mt_bfloat16 x) { return x + x; }\n" in r.stdout
+    r = run_cli(["port", str(tmp_path / "src"), "--backend", "musa", "--target", "musa:s80"], tmp_path, cache)
+    assert r.returncode == 0, r.stderr
+    assert "__mt_bfloat16" not in r.stdout and "+#include <musa_bf16.h>\n" in r.stdout
+    assert r.stderr.startswith("portcheck port: Moore Threads MUSA (musa), target MTT S80 (MP21)\n")
+    assert "    2:12 __nv_bfloat16 [type] partial → __mt_bfloat16: no bf16 device code on MP21 (S80)" in r.stderr

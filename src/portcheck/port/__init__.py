@@ -91,7 +91,7 @@ def port_tree(root: Path, backend_id: str, tables, options) -> PortResult:
     options = dataclasses.replace(options, backends=(backend_id,))
     scan = run_scan(root, options, tables)
     plugin = load_port_rules().get(backend_id, {}).get("plugin_import", "")
-    res = PortResult(str(root), backend.meta(), scan=scan)
+    res = PortResult(str(root), dict(scan.backends[0]) if scan.backends else backend.meta(), scan=scan)
     res.effort = scan.effort.get(backend_id, {})
 
     by_key: dict[tuple[str, int, int, str], Verdict] = {}

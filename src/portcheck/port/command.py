@@ -10,6 +10,8 @@ import click
 @click.command(name="port")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path))
 @click.option("--backend", "-b", "backend", required=True, help="The one backend to port to (cann, musa, neuware).")
+@click.option("--target", "-t", "target", multiple=True, metavar="BACKEND:CHIP",
+              help="Hardware target whose verdicts decide (e.g. musa:s5000); see `portcheck scan --help`.")
 @click.option("--diff", "mode", flag_value="diff", default=True, help="Print the patch as a unified diff (default).")
 @click.option("--write", "mode", flag_value="write", help="Change the files in place (refused on a dirty git tree).")
 @click.option("--output", "-o", default=None, help="Write the unified diff to this file ('-' for stdout).")
@@ -20,10 +22,12 @@ import click
               help="Extra mapping folder merged over the built-in tables; repeatable.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary.")
-def port_command(path: Path, backend: str, mode: str, output: str | None, force: bool, excludes: tuple[str, ...],
+def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, output: str | None, force: bool, excludes: tuple[str, ...],
                  jobs: int | None, extra_mappings: tuple[str, ...], config_path: str | None, quiet: bool) -> None:
     """Make the mechanical part of a port (every `rename` with a target) as a patch; list what is left."""
-    from ..cli import _fail, _load_cfg, default_cache_dir
+    import dataclasses
+
+    from ..cli import _fail, _load_cfg, _targets, default_cache_dir
     from ..engine import ScanOptions
     from ..reporters import write_output
     from ..tables import TableError, load_tables
@@ -45,6 +49,7 @@ def port_command(path: Path, backend: str, mode: str, output: str | None, force:
             cache_dir=None, effort_overrides=cfg.effort, include=tuple(cfg.include),
             per_file_ignores=cfg.per_file_ignores, baseline=None)
         tables = load_tables([Path(p) for p in options.extra_mappings], default_cache_dir())
+        options = dataclasses.replace(options, targets=_targets(cfg, target, tables))
         result = port_tree(path, backend, tables, options)
     except TableError as exc:
         _fail(str(exc))

@@ -108,7 +108,8 @@ def _plural(n: int, word: str) -> str:
 def summary(res: PortResult, wrote: bool, max_left_per_file: int = 0) -> str:
     """What changed, what is left for a person (every non-rename finding, by file), and the hours saved."""
     b = res.backend
-    lines = [f"portcheck port: {b.get('name', b.get('id'))} ({b.get('id')})"]
+    chip = (b.get("target") or {}).get("name", "")
+    lines = [f"portcheck port: {b.get('name', b.get('id'))} ({b.get('id')})" + (f", target {chip}" if chip else "")]
     n_edits = sum(sum(1 for e in c.edits if not e.via_import) for c in res.changes)
     lines.append(f"{'changed' if wrote else 'patch changes'} {_plural(len(res.changes), 'file')}, "
                  f"{_plural(n_edits, 'edit')}; {res.renames_done} of {res.renames_total} rename findings done "
