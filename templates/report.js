@@ -17,8 +17,19 @@
   F.forEach(function (f) { byId[f.id] = f; paths[f.path] = true; });
   var fileInfo = Object.create(null);
   raw.files.forEach(function (f) { fileInfo[f.path] = f; });
+  // every file's cost per backend: [hours or null, upper bound or null]; its largest figure orders the table
+  var FC = raw.file_cost || {}, costOf = Object.create(null);
+  Object.keys(FC).forEach(function (p) {
+    costOf[p] = Math.max.apply(null, FC[p].map(function (c) { return c[0] !== null ? c[0] : 0; }).concat([0]));
+  });
+  function costText(p, b) {
+    var c = (FC[p] || [])[b];
+    if (!c) return "·";
+    return c[0] !== null ? hours(c[0]) : c[1] ? "≤ " + hours(c[1]) : "0.0";
+  }
 
-  var state = { q: "", backend: -1, status: -1, family: "", file: "", sort: "loc", dir: 1, page: 0, size: 100 };
+  // default order: the costliest file first, then its findings in line order (the porting order)
+  var state = { q: "", backend: -1, status: -1, family: "", file: "", sort: "cost", dir: 1, page: 0, size: 100 };
   var order = null, view = F, hlId = null;
   var $ = function (id) { return document.getElementById(id); };
 
@@ -37,6 +48,9 @@
   function comparator() {
     var d = state.dir, k = state.sort;
     if (k === "loc") return function (a, b) { return d * cmpLoc(a, b); };
+    if (k === "cost") return function (a, b) {
+      return d * ((costOf[b.path] || 0) - (costOf[a.path] || 0)) || cmpLoc(a, b);
+    };
     if (k === "sym" || k === "fam") return function (a, b) {
       var x = a[k], y = b[k];
       return x < y ? -d : x > y ? d : cmpLoc(a, b);
@@ -83,12 +97,12 @@
     return out;
   }
   function renderHead() {
-    var head = $("fhead"), cols = [["loc", "location"], ["code", "code"], ["sym", "symbol"]];
+    var head = $("fhead"), cols = [[state.sort === "cost" ? "cost" : "loc", "location"], ["code", "code"], ["sym", "symbol"]];
     visibleBackends().forEach(function (b) { cols.push(["b" + b, B[b]]); });
     var cg = document.querySelector("#ftable colgroup");
     if (cg) cg.remove();
     cg = el("colgroup");
-    cols.forEach(function (c) { cg.appendChild(el("col", c[0] === "loc" || c[0] === "code" || c[0] === "sym" ? c[0] : "be")); });
+    cols.forEach(function (c) { cg.appendChild(el("col", c[0] === "loc" || c[0] === "cost" ? "loc" : c[0] === "code" || c[0] === "sym" ? c[0] : "be")); });
     $("ftable").insertBefore(cg, head);
     head.textContent = "";
     var tr = el("tr");
@@ -98,8 +112,8 @@
       else {
         var btn = el("button", null, c[1]);
         btn.type = "button";
-        btn.title = c[0][0] === "b" ? "sort by status on " + c[1] : "sort by " + c[1];
-        btn.addEventListener("click", function () { setSort(c[0]); });
+        btn.title = c[0][0] === "b" ? "sort by status on " + c[1] : c[0] === "cost" ? "sorted by file cost; click: by location" : "sort by " + c[1];
+        btn.addEventListener("click", function () { setSort(c[0] === "cost" ? "loc" : c[0]); });
         th.appendChild(btn);
         if (state.sort === c[0]) th.setAttribute("aria-sort", state.dir > 0 ? "ascending" : "descending");
       }
@@ -107,11 +121,13 @@
     });
     head.appendChild(tr);
   }
-  function verdictCell(v) {
+  function verdictCell(v, b) {
     var td = el("td", "v");
+    td.setAttribute("data-b", B[b]);
     if (!v) { td.appendChild(el("span", "muted", "·")); return td; }
     var badge = el("span", "badge s-" + ST[v.s], ST[v.s]);
-    if (v.r) badge.title = "ref: " + v.r;
+    // the note is shown once per symbol in the porting plan; here it is the badge's tooltip
+    badge.title = [v.n, v.r ? "ref: " + v.r : ""].filter(Boolean).join("\n");
     td.appendChild(badge);
     if (v.e && v.e !== "verified") {  // evidence strength: only the weaker kinds get a (small) mark
       var ev = el("span", "ev ev-" + v.e, v.e);
@@ -119,7 +135,6 @@
       td.appendChild(document.createTextNode(" ")); td.appendChild(ev);
     }
     if (v.t) { td.appendChild(document.createTextNode(" ")); td.appendChild(el("code", "tgt", v.t)); }
-    if (v.n) td.appendChild(el("div", "note", v.n));
     return td;
   }
   function row(f, bs) {
@@ -139,12 +154,16 @@
     var code = el("td", "code");
     code.appendChild(el("code", null, f.src.replace(/^\s+/, "")));
     tr.appendChild(code);
-    var sym = el("td", "sym");
-    sym.appendChild(el("code", null, f.sym));
+    var sym = el("td", "sym"), sc = el("code", "symc");
+    f.sym.split(/(?<=[.\/_]|::)(?=[^:])/).forEach(function (part, n) {  // break opportunities at separators only
+      if (n) sc.appendChild(el("wbr"));
+      sc.appendChild(document.createTextNode(part));
+    });
+    sym.appendChild(sc);
     sym.appendChild(el("div", "fam", f.fam + " · " + f.kind + (f.conf === "textual" ? " · textual match" : "")));
     if (f.detail) sym.appendChild(el("div", "fam", f.detail));
     tr.appendChild(sym);
-    bs.forEach(function (b) { tr.appendChild(verdictCell(f.v[b])); });
+    bs.forEach(function (b) { tr.appendChild(verdictCell(f.v[b], b)); });
     return tr;
   }
   function renderBody() {
@@ -210,9 +229,9 @@
     t.appendChild(head);
     var mine = F.filter(function (f) { return f.path === p; });
     for (var b = 0; b < NB; b++) {
-      var tr = el("tr"), h = (raw.file_hours[B[b]] || {})[p];
+      var tr = el("tr");
       tr.appendChild(el("td", null, B[b]));
-      tr.appendChild(el("td", "n", h === undefined ? "·" : hours(h)));
+      tr.appendChild(el("td", "n", costText(p, b)));
       ST.forEach(function (s, si) {
         tr.appendChild(el("td", "n", String(mine.filter(function (f) { return f.v[b] && f.v[b].s === si; }).length)));
       });
@@ -267,7 +286,8 @@
       var d = el("div"), a = el("a", "file", f.path);
       a.href = fileHref(f.path);
       d.appendChild(a);
-      d.appendChild(el("span", "muted", " " + num(f.findings) + (f.suppressed ? " (+" + num(f.suppressed) + " suppressed)" : "")));
+      d.appendChild(el("span", "muted", " " + num(f.findings) + (f.suppressed ? " (+" + num(f.suppressed) + " suppressed)" : "") +
+        " · " + B.map(function (bid, b) { return bid + " " + costText(f.path, b) + " h"; }).join(", ")));
       list.appendChild(d);
     });
   }
@@ -282,6 +302,15 @@
   $("f-family").addEventListener("change", function (e) { state.family = e.target.value; render(false); });
   $("f-file").addEventListener("change", function (e) { state.file = e.target.value.trim(); renderFilePanel(); render(false); });
   $("reset").addEventListener("click", function () { resetFilters(); hlId = null; render(false); });
+  document.querySelectorAll("a.symq").forEach(function (a) {  // porting plan: a symbol's uses in the table
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      resetFilters();
+      state.q = a.getAttribute("data-q").toLowerCase(); $("q").value = a.getAttribute("data-q");
+      render(false);
+      $("findings").scrollIntoView();
+    });
+  });
   document.addEventListener("click", function (e) {
     var a = e.target.closest ? e.target.closest("a[href^='#file-'], a[href^='#finding-']") : null;
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;

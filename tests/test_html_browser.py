@@ -80,12 +80,22 @@ def watched(browser):
     assert w.problems == []
 
 
+def costliest_first(doc) -> list[str]:
+    """Finding ids in the table's default order: by the file's largest cost on any backend, then location."""
+    from portcheck.reporters import viewmodel as vm
+
+    cost = {r["path"]: r["max"] for r in vm.file_costs(doc)}
+    return [f["id"] for f in sorted(doc["findings"], key=lambda f: -cost.get(f["path"], 0.0))]  # stable sort
+
+
 def row_ids(page) -> list[str]:
     return page.eval_on_selector_all("#fbody tr[id]", "rows => rows.map(r => r.id.slice(8))")
 
 
 def ids_where(doc, pred) -> list[str]:
-    return [f["id"] for f in doc["findings"] if pred(f)]
+    """Ids of the findings pred keeps, in the table's default order (costliest file first)."""
+    by_id = {f["id"]: f for f in doc["findings"]}
+    return [i for i in costliest_first(doc) if pred(by_id[i])]
 
 
 def status(f, backend):
@@ -95,7 +105,7 @@ def status(f, backend):
 def test_loads_offline_without_errors_and_shows_every_finding(watched, report, doc):
     page = watched.open(report)
     assert page.get_attribute("html", "data-ready") == "22"
-    assert row_ids(page) == [f["id"] for f in doc["findings"]]  # default order: file, line, column
+    assert row_ids(page) == costliest_first(doc)  # default order: the costliest file first, then line, column
     assert page.inner_text("#count") == "Showing 1–22 of 22 findings"
     assert page.inner_text("#answer").startswith("Cheapest port: Moore Threads MUSA, about 11.3 person-days")
 
@@ -125,6 +135,8 @@ def test_filters_change_the_visible_rows(watched, report, doc):
 
 def test_sorting_reorders_rows(watched, report, doc):
     page = watched.open(report)
+    page.click("#fhead th:nth-child(1) button")  # from the cost order to location order: file, line, column
+    assert row_ids(page) == [f["id"] for f in doc["findings"]]
     page.click("#fhead th:nth-child(1) button")  # location, now descending
     assert row_ids(page) == [f["id"] for f in reversed(doc["findings"])]
     page.click("#fhead th:nth-child(4) button")  # cann: worst status first
@@ -199,8 +211,11 @@ def test_twenty_thousand_findings_load_filter_and_sort(browser, tmp_path):
     expected = ids_where(big, lambda f: status(f, "cann") == "unknown")
     assert page.inner_text("#count") == f"Showing 1–100 of {len(expected):,} matching findings (of {total:,})"
     assert row_ids(page) == expected[:100]
-    page.click("#fhead th:nth-child(1) button")
-    assert row_ids(page) == expected[::-1][:100]
+    by_location = [f["id"] for f in big["findings"] if status(f, "cann") == "unknown"]
+    page.click("#fhead th:nth-child(1) button")  # location order
+    assert row_ids(page) == by_location[:100]
+    page.click("#fhead th:nth-child(1) button")  # and reversed
+    assert row_ids(page) == by_location[::-1][:100]
     last = big["findings"][-1]["id"]
     page.click("#reset")
     page.evaluate(f"location.hash = 'finding-{last}'")
@@ -208,3 +223,87 @@ def test_twenty_thousand_findings_load_filter_and_sort(browser, tmp_path):
     assert re.match(r"^page \d+ of \d+$", page.inner_text(".pageno"))
     w.close()
     assert w.problems == []
+
+
+# ------------------------------------------------------------ issue 16: "where" by file and by symbol, phones
+@pytest.fixture(scope="module")
+def real_report(tmp_path_factory) -> tuple[dict, Path]:
+    """A real scan of the example project (kernels, packages, build files) as an HTML page."""
+    from tests.regen_gold import scan_document
+
+    doc = scan_document(Path(__file__).resolve().parent.parent / "examples" / "ddp_cuda_demo")
+    path = tmp_path_factory.mktemp("real") / "report.html"
+    path.write_text(html.render(doc, strict=True), encoding="utf-8")
+    return doc, path
+
+
+def test_where_lists_every_file_costliest_first_with_a_cost(watched, real_report):
+    from portcheck.reporters import viewmodel as vm
+
+    doc, path = real_report
+    page = watched.open(path)
+    rows = page.eval_on_selector_all("#where table.files tbody tr", "trs => trs.map(tr => "
+                                     "Array.from(tr.cells).slice(0, 5).map(td => td.textContent.trim()))")
+    files = [f["path"] for f in doc["files"] if f["findings"] or f["suppressed"]]
+    assert sorted(r[0] for r in rows) == sorted(files)  # every file with CUDA ties, none left out
+    costs = {r["path"]: r for r in vm.file_costs(doc)}
+    assert [r[0] for r in rows] == [r["path"] for r in vm.file_costs(doc)]
+    maxima = [costs[r[0]]["max"] for r in rows]
+    assert maxima == sorted(maxima, reverse=True) and maxima[0] > 0  # costliest first
+    for r in rows:  # a figure in every cost cell: the hours, or "≤ x" below the listed files
+        assert all(re.fullmatch(r"(≤ )?\d[\d,]*(\.\d+)?", c) for c in r[2:5]), r
+        top = {f["path"]: f["hours"] for f in doc["effort"]["cann"]["top_files"]}
+        if r[0] in top:
+            assert r[2] == vm.hours(top[r[0]])
+
+
+def test_porting_plan_has_one_row_per_symbol_with_each_note_once(watched, real_report):
+    doc, path = real_report
+    page = watched.open(path)
+    syms = page.eval_on_selector_all("#where table.plan tbody tr td:first-child code",
+                                     "cs => cs.map(c => c.textContent)")
+    assert sorted(syms) == sorted({f["symbol"] for f in doc["findings"]})
+    uses = page.eval_on_selector_all("#where table.plan tbody tr td:nth-child(2) a", "as => as.map(a => a.textContent)")
+    count = {s: sum(1 for f in doc["findings"] if f["symbol"] == s) for s in syms}
+    assert [int(u) for u in uses] == [count[s] for s in syms]
+    # the worst first: the first symbol has no equivalent (missing or unknown) on some backend
+    first = next(f for f in doc["findings"] if f["symbol"] == syms[0])
+    assert {v["status"] for v in first["verdicts"].values()} & {"missing", "unknown"}
+    # notes: once per symbol in the plan, never repeated in the findings rows
+    assert page.locator("#fbody .note").count() == 0
+    note = next(v["note"] for f in doc["findings"] for v in f["verdicts"].values() if v.get("note"))
+    assert page.locator("#where table.plan .note", has_text=note).count() >= 1
+    # a symbol's uses link filters the findings table to it
+    page.click("#where table.plan tbody tr:first-child td:nth-child(2) a")
+    assert page.input_value("#q") == syms[0]
+    assert set(f["id"] for f in doc["findings"] if f["symbol"] == syms[0]) <= set(row_ids(page))
+
+
+def test_symbols_break_only_at_separators(watched, real_report):
+    _, path = real_report
+    page = watched.open(path)
+    parts = page.evaluate("""() => Array.from(document.querySelectorAll('#fbody code.symc')).map(c =>
+        Array.from(c.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent))""")
+    dotted = [p for p in parts if len(p) > 1]
+    assert dotted, "no multi-part symbol on the first page"
+    for p in dotted:
+        assert all(part.endswith((".", "::", "/", "_")) for part in p[:-1]), p
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_page_never_overflows_sideways(browser, real_report, report, width, tmp_path):
+    for path in (real_report[1], report):
+        w = Watched(browser)
+        w.page.set_viewport_size({"width": width, "height": 900})
+        page = w.open(path)
+        sizes = page.evaluate("""() => ({page: document.documentElement.scrollWidth,
+            view: document.documentElement.clientWidth,
+            tables: Array.from(document.querySelectorAll('main table')).filter(t => !t.closest('.tablewrap')
+                && getComputedStyle(t).display !== 'block').map(t => Math.ceil(t.getBoundingClientRect().right))})""")
+        assert sizes["page"] <= width and sizes["view"] <= width, sizes
+        assert all(r <= sizes["view"] for r in sizes["tables"]), sizes
+        shot = tmp_path / f"report-{width}.png"
+        page.screenshot(path=str(shot), full_page=False)
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        w.close()
+        assert w.problems == []

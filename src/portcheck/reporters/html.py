@@ -37,6 +37,7 @@ def _environment(strict: bool = False):
     env.filters["hours"] = vm.hours
     env.filters["days"] = vm.days
     env.filters["category"] = vm.category_label
+    env.filters["symparts"] = vm.symbol_parts
     return env
 
 
@@ -67,6 +68,8 @@ def render(doc: dict[str, Any], strict: bool = False) -> str:
         "priced": sum(1 for c in cards if c["has_effort"]),
         "chart": vm.category_chart(doc),
         "top_files": vm.top_files(doc),
+        "file_costs": vm.file_costs(doc),
+        "plan": vm.symbol_plan(doc),
         "kernels": vm.kernels(doc),
         "dependencies": vm.dependencies(doc),
         "op_gaps": vm.op_gaps(doc),

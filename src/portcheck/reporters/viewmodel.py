@@ -317,6 +317,68 @@ def findings_payload(doc: dict[str, Any]) -> dict[str, Any]:
                       for f in files_with_findings(doc)],
             "file_hours": {b: {f["path"]: f["hours"] for f in doc.get("effort", {}).get(b, {}).get("top_files", [])}
                            for b in ids},
+            # every file's cost per backend: [hours or null, upper bound or null] (see file_costs)
+            "file_cost": {r["path"]: [[r["hours"][b], r["bound"][b]] for b in ids] for r in file_costs(doc)},
             "kernels": [{"path": k.get("path", ""), "name": k.get("name", ""), "line": k.get("line", 0),
                          "lines": k.get("lines", 0), "features": k.get("features", [])}
                         for k in doc.get("kernels", [])]}
+
+
+# ---------------------------------------------------------------------------- "where": by file and by symbol
+TOP_FILES_CAP = 15  # the effort model lists this many top files per backend when it lists no `file_hours`
+
+
+def file_costs(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every file with findings, costliest first, with its cost on each backend. The cost is the effort model's
+    figure: its `file_hours` (every file) when it gives them, else its top files; a file below those shows the
+    smallest listed cost as an upper bound (`≤ x`), so no file is left without a figure."""
+    ids = backend_ids(doc)
+    exact: dict[str, dict[str, float]] = {}
+    bound: dict[str, float | None] = {}
+    for b in ids:
+        e = doc.get("effort", {}).get(b, {})
+        full = e.get("file_hours")
+        if isinstance(full, dict):
+            exact[b], bound[b] = {p: float(h) for p, h in full.items()}, 0.0
+            continue
+        tops = e.get("top_files", [])
+        exact[b] = {f["path"]: float(f["hours"]) for f in tops}
+        # a short list is complete (unlisted files cost nothing there); a full one bounds the rest
+        bound[b] = min(exact[b].values()) if len(tops) >= TOP_FILES_CAP else 0.0
+    rows = []
+    for f in files_with_findings(doc):
+        p = f.get("path", "")
+        hours = {b: exact[b].get(p) for b in ids}
+        rows.append({"path": p, "findings": f.get("findings", 0), "suppressed": f.get("suppressed", 0),
+                     "hours": hours, "bound": {b: None if hours[b] is not None else bound[b] for b in ids},
+                     "max": max([h for h in hours.values() if h is not None] + [0.0])})
+    rows.sort(key=lambda r: (-r["max"], -r["findings"], r["path"]))
+    top = max([r["max"] for r in rows] + [1e-9])
+    for r in rows:
+        r["bar"] = round(100.0 * r["max"] / top, 1)
+    return rows
+
+
+def symbol_plan(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The porting plan: one row per CUDA symbol with its uses, files and what it becomes on each backend (each
+    verdict and note once), worst first: most backends without an equivalent, then the most uses."""
+    ids = backend_ids(doc)
+    rows = group_by_symbol(list(doc.get("findings", [])), ids)
+
+    def severity(g: dict[str, Any]) -> tuple:
+        ranks = sorted((STATUSES.index(v["status"]) for v in g["verdicts"].values()
+                        if v and v.get("status") in STATUSES), reverse=True)
+        return tuple(ranks)
+
+    for g in rows:
+        g["severity"] = severity(g)
+    rows.sort(key=lambda g: (tuple(-r for r in g["severity"]), -g["uses"], g["symbol"]))
+    return rows
+
+
+def symbol_parts(symbol: str) -> list[str]:
+    """A symbol cut after its separators (`.`, `::`, `/`, `_`): the page puts a line-break opportunity between the
+    parts, so a narrow column wraps `torch.cuda.amp.autocast` at a dot, never mid-word."""
+    import re
+
+    return [p for p in re.split(r"(?:(?<=[./_])|(?<=::))(?=[^:])", str(symbol)) if p]
