@@ -37,13 +37,13 @@ def classify(name: str) -> tuple[str, tuple[str, ...]] | None:
     lower = name.lower()
     suffix = os.path.splitext(lower)[1]
     if lower == "setup.py":
-        return "build-python", ("python", "setup")
+        return "build-python", ("python", "setup", "signals")
     if suffix in (".py", ".pyi"):
-        return "python", ("python",)
+        return "python", ("python", "signals")
     if suffix in CUDA_EXTS:
-        return "cuda", ("cuda",)
+        return "cuda", ("cuda", "signals")
     if suffix in CPP_EXTS:
-        return "cpp", ("cuda",)
+        return "cpp", ("cuda", "signals")
     if lower == "cmakelists.txt" or suffix == ".cmake":
         return "cmake", ("cmake",)
     if lower == "pyproject.toml":

@@ -158,6 +158,7 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0, data: bytes
         return FileReport(src.path, src.language, lines, size, skipped=SkippedFile(src.path, str(exc)))
     uses: list[ApiUse] = []
     kernels = []
+    markers: list[ApiUse] = []
     partial: list[str] = []
     for name in wanted:
         try:
@@ -173,6 +174,7 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0, data: bytes
             continue
         uses.extend(out.uses)
         kernels.extend(out.kernels)
+        markers.extend(out.markers)
         if out.partial:
             partial.append(out.partial)
     if note.startswith("invalid"):
@@ -181,7 +183,7 @@ def scan_file(src: SourceFile, tables: Tables, timeout: float = 0.0, data: bytes
     kept, silenced, problems = suppress_file(src.path, text, uses, tables)
     skipped = SkippedFile(src.path, "; ".join(partial), partial=True) if partial else None
     return FileReport(src.path, src.language, lines, size, tuple(kept), tuple(kernels), skipped,
-                      tuple(silenced), note, problems=tuple(problems))
+                      tuple(silenced), note, tuple(markers), problems=tuple(problems))
 
 
 def scan_keyed(src: SourceFile, tables: Tables, timeout: float, salt: str | None) -> tuple[FileReport, str | None]:
@@ -480,6 +482,7 @@ def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: S
     stats: list[FileStat] = []
     suppressed: list[Suppression] = []
     problems: list = []  # suppression comments that silence nothing or name something unknown
+    markers: list[ApiUse] = []
     skipped = list(skipped)
     ignore_rules = _per_file_rules(options.per_file_ignores)
     for rep in reports:
@@ -492,6 +495,7 @@ def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: S
         found = match(uses, tables, backend_ids)
         findings.extend(found)
         kernels.extend(rep.kernels)
+        markers.extend(rep.markers)
         suppressed.extend(rep.suppressed)
         problems.extend(rep.problems)
         if rep.skipped is not None:
@@ -502,13 +506,16 @@ def _aggregate(reports: list[FileReport], skipped: list[SkippedFile], options: S
     if options.baseline:
         from .baseline import filter_new, load_baseline
         findings, baselined = filter_new(findings, load_baseline(Path(options.baseline)))
+    # A suppressed kernel definition (inline, block or per-file-ignores) takes its kernel out of the estimate.
+    silenced_defs = {(s.path, s.line) for s in suppressed if s.symbol == "__global__"}
+    kernels = [k for k in kernels if (k.path, k.line) not in silenced_defs]
     kernels.sort(key=lambda k: (k.path, k.line, k.name))
     skipped.sort(key=lambda s: (s.path, s.reason))
     suppressed.sort(key=lambda s: (s.path, s.line, s.symbol))
     effort: dict[str, Any] = {}
     if with_effort:
         from .effort import estimate_effort  # imported here: `check` does not need it
-        effort = estimate_effort(findings, kernels, tables, backend_ids, options.effort_overrides)
+        effort = estimate_effort(findings, kernels, tables, backend_ids, options.effort_overrides, markers=markers)
     return (tuple(findings), tuple(kernels), tuple(stats), tuple(skipped), tuple(suppressed), effort, baselined,
             tuple(problems))
 

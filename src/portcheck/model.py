@@ -144,6 +144,7 @@ class FileReport:
     skipped: SkippedFile | None = None
     suppressed: tuple[Suppression, ...] = ()
     note: str = ""
+    markers: tuple[ApiUse, ...] = ()  # project signals (scanners/signals.py): hints for the effort model, not ties
     problems: tuple = ()  # suppress.SuppressionProblem: suppression comments that silence nothing or name unknowns
 
     __reduce__ = _positional

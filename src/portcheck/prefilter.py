@@ -23,7 +23,14 @@ PREFILTERS: dict[str, re.Pattern[bytes]] = {
                                rb"|transformer|gemm|nvml|mamba|causal|vllm|flashinfer|tensorrt|numba|cuda"),
     "pyproject": re.compile(rb"(?i)flash|xformers|apex|bitsandbytes|triton|cupy|pycuda|nvidia|cu1\d|deepspeed"
                             rb"|transformer|gemm|nvml|mamba|causal|vllm|flashinfer|tensorrt|numba|cuda"),
+    # project signals for the effort model (scanners/signals.py)
+    "signals": re.compile(rb"get_accelerator|torch\.accelerator|accelerate|current_platform|Accelerator|OpBuilder"
+                          rb"|register_kernel|library\.impl|Builder|op_builder|Backend|Platform|\.def\s*\(|\.impl\s*\(|TORCH_LIBRARY|ROCM|HIP"),
 }
+
+
+# signals also reports guarded imports of CUDA-only packages: whatever the python prefilter lets through
+PREFILTERS["signals"] = re.compile(PREFILTERS["signals"].pattern + rb"|" + PREFILTERS["python"].pattern)
 
 
 def needs_scan(scanner: str, data: bytes) -> bool:

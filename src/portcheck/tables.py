@@ -637,6 +637,12 @@ def _table_files(dirs: list[Path]) -> list[Path]:
 
 def tables_fingerprint(dirs: list[Path]) -> str:
     h = hashlib.sha256(str(TABLES_FORMAT).encode())
+    here = Path(__file__).resolve().parent
+    for src in (here / "tables.py", here / "effort.py"):  # the loaders: a changed loader never serves old tables
+        try:
+            h.update(src.read_bytes())
+        except OSError:
+            pass
     for p in _table_files(dirs):
         st = p.stat()
         h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())

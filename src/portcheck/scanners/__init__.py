@@ -22,6 +22,7 @@ class ScanOutput:
     uses: list["ApiUse"] = field(default_factory=list)
     kernels: list["KernelInfo"] = field(default_factory=list)
     partial: str = ""  # non-empty: the file was scanned only in part, and why
+    markers: list["ApiUse"] = field(default_factory=list)  # project signals for the effort model (signals.py)
 
 
 Scanner = Callable[[str, str, "Tables"], ScanOutput]
@@ -34,6 +35,7 @@ SCANNERS: dict[str, str] = {
     "setup": "portcheck.scanners.build:scan_setup",
     "requirements": "portcheck.scanners.build:scan_requirements",
     "pyproject": "portcheck.scanners.build:scan_pyproject",
+    "signals": "portcheck.scanners.signals:scan_signals",
 }
 
 _loaded: dict[str, Scanner] = {}
