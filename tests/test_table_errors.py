@@ -153,3 +153,26 @@ def test_evidence_field_is_set_on_every_verdict_of_a_real_scan(scan):
     assert {v.evidence for vs in scan.values() for v in vs.values()} <= {"verified", "mapped", "inferred"}
     assert json.dumps(sorted({v.evidence for vs in scan.values() for v in vs.values()})) == \
         '["inferred", "verified"]'
+
+
+def test_musa_vendor_code_entries_keep_the_family_verdict_and_cite_moore_threads_code(tables):
+    """mappings/musa/vendor_code.yaml (tools/musa_vendor_code.py): a device name Moore Threads' own MUSA sources use
+    is `verified`, with the family's verdict unchanged and the vendor file as ref."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "mappings" / "musa" / "vendor_code.yaml").read_text(encoding="utf-8"))
+    b = tables.backend("musa")
+    assert data["evidence"] == "verified" and len(data["entries"]) >= 50
+    for e in data["entries"]:
+        fam = tables.catalog[e["symbol"]].family
+        default = next(b.family_defaults[f] for f in _parents(fam) if f in b.family_defaults)
+        assert e["target"] == e["symbol"] and e["status"] == default.status, e
+        assert e["ref"].startswith(("MooreThreads/vllm_musa@", "MooreThreads/torch_musa@")), e
+        assert b.lookup(e["symbol"], fam).evidence == "verified"
+    assert b.lookup("__hfma2", "kernel.fp16").ref == "MooreThreads/vllm_musa@1a9e5690 csrc_musa/attention/dtype_bfloat16.muh"
+
+
+def _parents(fam: str):
+    while fam:
+        yield fam
+        fam = fam.rpartition(".")[0]
