@@ -580,8 +580,8 @@ def _load_op_support(path: Path, backend: Backend) -> None:
             for n, row in enumerate(reader, start=2):
                 api = (row.get("api") or "").strip()
                 sup = (row.get("supported") or "").strip().lower()
-                if not api or sup not in ("true", "false"):
-                    raise _err(path, f"row {n}", "needs 'api' and 'supported' (true/false)")
+                if not api or sup not in ("true", "false", "unverified"):
+                    raise _err(path, f"row {n}", "needs 'api' and 'supported' (true/false/unverified)")
                 limits = (row.get("limitations") or "").strip()
                 ref = (row.get("ref") or "").strip() or f"{backend.id} op support list ({path.name})"
                 equiv = (row.get("equivalent") or "").strip()
@@ -604,6 +604,9 @@ def _load_op_support(path: Path, backend: Backend) -> None:
                     backend.op_support[api] = Verdict("missing", equiv, "listed as unsupported by the vendor"
                                                       + (f": {limits}" if limits else ""), ref, "op-support",
                                                       "verified")
+                elif sup == "unverified":  # the vendor's list says "false" where false means "not verified"
+                    backend.op_support[api] = Verdict("unknown", equiv, limits or "the vendor has not verified this "
+                                                      "API on the device: check it", ref, "op-support", "mapped")
                 elif limits:
                     backend.op_support[api] = Verdict("partial", equiv or api, limits, ref, "op-support", "verified")
     except OSError as exc:
