@@ -12,8 +12,10 @@ Preprocessor handling, stated once:
   names a macro builds by token pasting (`cuda##Malloc`) are not seen and stay.
 - `#include <header>` paths are replaced where the tables name the vendor header (a target written with its
   delimiters, `"torch_musa/csrc/core/MUSAGuard.h"`, replaces the `<...>` too); `#include MACRO` stays.
-- A region tree-sitter could not parse (an ERROR node) is still edited by token; a file that is mostly ERROR
-  (more than half of its bytes) is not parsed: it is left untouched and listed.
+- A region tree-sitter could not fit to the grammar (an ERROR node, e.g. a top-level macro call) is still edited
+  token by token: its comments and strings are lexed as such. A file whose ERROR regions hold bytes no C/C++ code
+  has outside strings and comments (`@`, `$`, a backquote), or whose whole tree is an ERROR, is not C/C++: it is
+  left untouched and listed.
 """
 from __future__ import annotations
 
@@ -28,7 +30,6 @@ from .pyedit import Edit
 
 _QUALIFIED = re.compile(r"^(?:::)?[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*$")
 _HEADER = re.compile(r"^(?:[\w./+-]+|\"[\w./+-]+\"|<[\w./+-]+>)$")  # a target with delimiters replaces them too
-ERROR_SHARE = 0.5  # a file whose ERROR nodes cover more than this share of its bytes counts as not parsed
 
 Lookup = Callable[[ApiUse], "Verdict | None"]
 
@@ -42,17 +43,36 @@ class CppEdits:
     error: str = ""
 
 
-def _error_bytes(root) -> int:
-    total = 0
+_FOREIGN = re.compile(rb"[@$`]")  # never in C/C++ code outside strings and comments
+_LEXEMES = frozenset({"comment", "string_literal", "raw_string_literal", "char_literal", "system_lib_string"})
+
+
+def _foreign_code(root, src: bytes) -> bool:
+    """Do tree-sitter's ERROR regions hold bytes no C/C++ code has (outside strings and comments)?
+
+    A region the grammar cannot fit (a top-level macro call such as `FOR_EACH(INST, nv_half, nv_half)`) is still
+    C tokens and is edited; bytes like `@`, `$` or a backquote there mean the text is not C/C++ at all."""
     stack = [root]
     while stack:
         n = stack.pop()
         if n.type == "ERROR":
-            total += n.end_byte - n.start_byte
+            skip = []
+            inner = [n]
+            while inner:
+                m = inner.pop()
+                if m.type in _LEXEMES:
+                    skip.append((m.start_byte, m.end_byte))
+                else:
+                    inner.extend(m.children)
+            pos = n.start_byte
+            for a, b in sorted(skip) + [(n.end_byte, n.end_byte)]:
+                if a > pos and _FOREIGN.search(src, pos, a):
+                    return True
+                pos = max(pos, b)
             continue
         if n.has_error:
             stack.extend(n.children)
-    return total
+    return False
 
 
 def rewrite_cpp(path: str, data: bytes, tables, lookup: Lookup) -> CppEdits:
@@ -70,8 +90,8 @@ def rewrite_cpp(path: str, data: bytes, tables, lookup: Lookup) -> CppEdits:
     if len(src) != len(body):
         return CppEdits(error="cannot map positions back to the file: left as it is")
     root = _parser().parse(src).root_node
-    if root.type == "ERROR" or (root.has_error and src and _error_bytes(root) > ERROR_SHARE * len(src)):
-        return CppEdits(error="tree-sitter cannot parse most of it")
+    if root.type == "ERROR" or (root.has_error and _foreign_code(root, src)):
+        return CppEdits(error="tree-sitter cannot parse it as C/C++")
     out = ScanOutput()
     scan = _Scan(path, text, tables, out)
     scan.run()
