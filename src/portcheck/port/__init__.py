@@ -137,8 +137,12 @@ def port_tree(root: Path, backend_id: str, tables, options) -> PortResult:
                 except OSError as exc:
                     data, file_error = b"", f"cannot read: {exc.strerror or exc}"
                 if not file_error:
-                    new, edits, handled, not_done, file_error = _rewrite(
-                        kind, path, data, tables, plugin, lookup, table_lookup, rewrite_python, rewrite_cpp)
+                    try:
+                        new, edits, handled, not_done, file_error = _rewrite(
+                            kind, path, data, tables, plugin, lookup, table_lookup, rewrite_python, rewrite_cpp)
+                    except Exception as exc:  # noqa: BLE001 - a rewriter bug costs one file (listed), not the port
+                        new, edits, handled, not_done = None, [], set(), {}
+                        file_error = f"portcheck could not rewrite it ({type(exc).__name__}: {exc}); please report"
                     if file_error:
                         res.not_parsed.append((path, file_error))
                     elif new is not None and new != data:
