@@ -113,6 +113,8 @@ def test_unparsable_files_are_untouched_and_listed(tmp_path, cache):
     i = lines.index("not parsed, left untouched:")
     assert lines[i + 1] == "  broken.cu: tree-sitter cannot parse it as C/C++"
     assert lines[i + 2] == "  broken.py: libcst cannot parse it (syntax error at line 3: expected ':')"
+    assert lines[i + 3] == ("  deep.py: nested or long beyond what libcst parses safely (brackets deeper than 60 or a "
+                            "line over 4,000 characters)")
     assert ("    4:5 torch.cuda.synchronize [call] rename to torch.musa.synchronize not made: libcst cannot parse it "
             "(syntax error at line 3: expected ':')") in lines
     assert ("    6:3 cudaStream_t [type] rename to musaStream_t not made: tree-sitter cannot parse it as C/C++"

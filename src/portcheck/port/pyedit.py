@@ -440,6 +440,11 @@ def _syntax_error(text: str) -> str:
 
 def rewrite_python(path: str, text: str, tables, plugin: str, lookup: Lookup, table_lookup: TableLookup) -> FileEdits:
     """Plan and apply the rename edits of one Python file; the file's own text when nothing changes."""
+    from ..scanners.python_text import cst_may_try
+
+    if not cst_may_try(text):  # libcst's native parser can overflow the C stack here instead of raising
+        return FileEdits(error="nested or long beyond what libcst parses safely (brackets deeper than 60 or a "
+                               "line over 4,000 characters)")
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
