@@ -107,6 +107,7 @@ def build_document(result: ScanResult, tables: Tables | None = None) -> dict[str
         },
         "effort": {b: result.effort[b] for b in backend_ids if b in result.effort},
         "effort_assumptions": result.effort.get("_assumptions", {}),
+        "effort_project": result.effort.get("_project", {}),
         "findings": findings,
         "kernels": [{"path": k.path, "name": k.name, "line": k.line, "end_line": k.end_line, "lines": k.lines,
                      "features": list(k.features), "feature_counts": dict(k.feature_counts)}

@@ -275,10 +275,12 @@ class Project:
         launchers = self.launchers
         for f in findings:
             u = f.use
-            if u.language == "cuda" and not u.in_kernel and not self.excluded(u.path, u.line):
+            if u.language != "cuda" or u.in_kernel or self.excluded(u.path, u.line):
+                continue
+            if u.family == "kernel.launch" or u.kind == "launch":
+                launchers.add(u.path)
+            elif u.kind != "include" and u.family.split(".")[0] not in DEVICE_FAMILIES:
                 self.host_files.add(u.path)
-                if u.family == "kernel.launch" or u.kind == "launch":
-                    launchers.add(u.path)
         for path in sorted(self.host_files - launchers):
             if not any(p == path for p, _ in groups):
                 job, why = classify_kernel(path.rsplit("/", 1)[-1].split(".")[0], path, jobs)
@@ -441,7 +443,7 @@ def _unit_plan(unit: Unit, job: Job, ops: dict[str, Any] | None, action: str, re
     options: dict[str, float] = {}
     if ops:
         options["vendor-op"] = job.vendor_op_hours + extra
-    if job.composite:
+    if job.composite and (action != "review" or blocked):  # MUSA builds the kernel as it is: no step back
         options["torch-composite"] = job.composite_hours + extra
     if action in ("review", "adapt") and not blocked:
         options[action] = native
@@ -523,6 +525,7 @@ def _estimate_backend(findings: list[Finding], project: Project, tables: Tables,
     items: list[dict[str, Any]] = []
     file_hours: dict[str, float] = defaultdict(float)
     ties = renames = covered = excluded = 0
+    distinct: set[str] = set()  # the CUDA symbols the product exercises (device bring-up)
     status_counts = {s: 0 for s in ("rename", "adapt", "partial", "missing", "unknown")}
     uses_by: dict[tuple[str, str, str], int] = defaultdict(int)
     symbols_by: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -567,6 +570,8 @@ def _estimate_backend(findings: list[Finding], project: Project, tables: Tables,
             covered += 1
             continue  # priced by the kernel's unit (its strategy replaces the body, its review reads it, or parity
             # ports it); only the renames inside a reviewed kernel are left to the rename tool
+        if phase == "working":
+            distinct.add(u.symbol)
         if replaced_files and u.language == "cuda" and phase == "working":
             phase = "parity"  # the file's ops are re-implemented (its units); its host code is the native port's
         if top in DEVICE_FAMILIES and phase == "working" and not u.in_kernel and (
@@ -678,11 +683,12 @@ def _estimate_backend(findings: list[Finding], project: Project, tables: Tables,
         items.append(_item("build", "environment and CI set-up", 1, fx["hours"], "h", fx["hours"], drng,
                            what_detail=fx["what"]))
         fx = w["fixed"]["device-bring-up"]
-        per_tie = float(fx["hours_per_tie"].get(bid, 0))
-        h = min(float(fx["max_hours"].get(bid, 0)), per_tie * ties)
+        per_symbol = float(fx["hours_per_symbol"].get(bid, 0))
+        n = len(distinct)
+        h = min(float(fx["max_hours"].get(bid, 0)), per_symbol * n)
         if h:
-            items.append(_item("build", "device bring-up", ties, per_tie, "h/tie", h, drng, what_detail=fx["what"],
-                               capped=h < per_tie * ties))
+            items.append(_item("build", "device bring-up", n, per_symbol, "h/distinct symbol", h, drng,
+                               what_detail=fx["what"], capped=h < per_symbol * n))
     if distributed:
         fx = w["fixed"]["distributed-switch"]
         items.append(_item("distributed", "distributed backend switch", 1, fx["hours"], "h", fx["hours"], drng,
