@@ -29,7 +29,6 @@ def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, o
 
     from ..cli import _fail, _load_cfg, _targets, default_cache_dir
     from ..engine import ScanOptions
-    from ..reporters import write_output
     from ..tables import TableError, load_tables
     from . import port_tree
     from .patch import dirty_files, summary, unified_diff, write_changes
@@ -54,15 +53,16 @@ def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, o
     except TableError as exc:
         _fail(str(exc))
         return
-    diff = unified_diff(result.changes)
-    to_stdout = mode == "diff" and output in (None, "-")
+    diff = unified_diff(result.changes).encode("utf-8", "surrogateescape")  # bytes: CRLF lines stay CRLF
+    to_stdout = output == "-" or (mode == "diff" and output is None)
     if to_stdout:
-        sys.stdout.buffer.write(diff.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.write(diff)
         sys.stdout.flush()
-    elif output and output != "-":
-        write_output(diff, output)
-    elif output == "-":
-        sys.stdout.buffer.write(diff.encode("utf-8", "surrogateescape"))
+    elif output:
+        try:
+            _write_file(Path(output), diff)
+        except OSError as exc:
+            _fail(f"{output}: cannot write the patch: {exc.strerror or exc}")
     if mode == "write":
         for p, why in write_changes(result.changes):
             result.not_written.append((p, why))
@@ -70,3 +70,25 @@ def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, o
     if not quiet:
         click.echo(summary(result, wrote=mode == "write"), nl=False, err=to_stdout)
     sys.exit(0)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """The patch file, written whole or not at all (temp file in the same folder, then os.replace)."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
