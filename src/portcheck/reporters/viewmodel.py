@@ -363,7 +363,7 @@ def symbol_plan(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The porting plan: one row per CUDA symbol with its uses, files and what it becomes on each backend (each
     verdict and note once), worst first: most backends without an equivalent, then the most uses."""
     ids = backend_ids(doc)
-    rows = group_by_symbol(list(doc.get("findings", [])), ids)
+    rows = group_by_symbol(doc.get("findings", []), ids)  # iterated once: findings are built on demand
 
     def severity(g: dict[str, Any]) -> tuple:
         ranks = sorted((STATUSES.index(v["status"]) for v in g["verdicts"].values()
