@@ -116,6 +116,8 @@ def rewrite_cpp(path: str, data: bytes, tables, lookup: Lookup) -> CppEdits:
             result.not_done[key] = f"target {target!r} is not a plain name"
             continue
         new = target
+        if kind == "method":  # `x.is_cuda()`: the range is the member name only
+            new = target.rpartition("::")[2]
         if kind != "include" and old.startswith("::") and not new.startswith("::"):
             new = "::" + new
         if kind == "include" and target[0] in "<\"":

@@ -113,7 +113,7 @@ def summary(res: PortResult, wrote: bool, max_left_per_file: int = 0) -> str:
     n_edits = sum(sum(1 for e in c.edits if not e.via_import) for c in res.changes)
     lines.append(f"{'changed' if wrote else 'patch changes'} {_plural(len(res.changes), 'file')}, "
                  f"{_plural(n_edits, 'edit')}; {res.renames_done} of {res.renames_total} rename findings done "
-                 f"({sum(res.same_name.values())} keep their name)"
+                 f"({sum(res.same_name.values())} have no new name in the tables)"
                  + (f", {res.adapt_done} adapt findings renamed (vendor variable names: read their notes)"
                     if res.adapt_done else ""))
     for c in res.changes:
@@ -125,7 +125,8 @@ def summary(res: PortResult, wrote: bool, max_left_per_file: int = 0) -> str:
                      + (f"; {via} through imports" if via else ""))
     if res.same_name:
         top = ", ".join(f"{s} ×{n}" for s, n in sorted(res.same_name.items(), key=lambda t: (-t[1], t[0]))[:8])
-        lines.append(f"unchanged, same name on {b.get('id')}: {sum(res.same_name.values())} rename findings ({top}"
+        lines.append(f"unchanged, no new name in the tables for {b.get('id')}: {sum(res.same_name.values())} rename "
+                     f"findings ({top}"
                      + (", …" if len(res.same_name) > 8 else "") + ")")
     if res.not_parsed:
         lines.append("not parsed, left untouched:")

@@ -91,7 +91,8 @@ def backend_cards(doc: dict[str, Any]) -> list[dict[str, Any]]:
         e = doc.get("effort", {}).get(bid, {})
         counts = {s: int(by_status.get(bid, {}).get(s, 0)) for s in STATUSES}
         total = sum(counts.values())
-        items = sorted(e.get("line_items", []), key=lambda i: (-i.get("hours", 0), i.get("what", "")))
+        items = sorted((i for i in e.get("line_items", []) if i.get("phase", "working") == "working"),
+                       key=lambda i: (-i.get("hours", 0), i.get("what", "")))
         cats = sorted(((v, k) for k, v in e.get("by_category", {}).items() if v), reverse=True)
         cards.append({
             "id": bid, "name": b.get("name", bid), "vendor": b.get("vendor", ""), "device": b.get("device", ""),
@@ -100,6 +101,8 @@ def backend_cards(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "evidence": doc.get("summary", {}).get("by_evidence", {}).get(bid, {}),
             "summary": b.get("summary", ""), "has_effort": bool(e),
             "hours": e.get("hours", 0.0), "low": e.get("low", 0.0), "high": e.get("high", 0.0),
+            "parity": e.get("parity") or {}, "aux": e.get("aux") or {},
+            "strategies": {k: n for k, n in (e.get("strategy_counts") or {}).items() if n},
             "person_days": e.get("person_days", 0.0), "person_days_low": e.get("person_days_low", 0.0),
             "person_days_high": e.get("person_days_high", 0.0), "readiness": e.get("readiness", 0.0),
             "mechanical_share": e.get("mechanical_share", 0.0), "kernel_action": e.get("kernel_action", ""),
@@ -193,6 +196,28 @@ def kernels(doc: dict[str, Any]) -> list[dict[str, Any]]:
                      "max": max([c["hours"] for c in per.values()] + [0])})
     rows.sort(key=lambda r: (-r["max"], r.get("path", ""), r.get("line", 0)))
     return rows
+
+
+def kernel_units(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Kernel units (the kernels of one file that share a job) with each backend's strategy, costliest first."""
+    ids = backend_ids(doc)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for b in ids:
+        for u in doc.get("effort", {}).get(b, {}).get("kernel_units", []):
+            key = (u.get("path", ""), u.get("job", ""))
+            row = rows.setdefault(key, {"path": key[0], "job": key[1], "line": u.get("line", 1),
+                                        "kernels": u.get("kernels", []), "lines": u.get("lines", 0),
+                                        "features": u.get("features", []), "optional": u.get("optional", ""),
+                                        "phase": u.get("phase", "working"), "job_why": u.get("job_why", ""),
+                                        "plan": {}})
+            row["plan"][b] = u
+    out = list(rows.values())
+    for r in out:
+        r["plan"] = {b: r["plan"].get(b) for b in ids}
+        r["max"] = max([(p or {}).get("hours", 0) + (p or {}).get("parity_hours", 0) for p in r["plan"].values()]
+                       + [0])
+    out.sort(key=lambda r: (r["phase"] != "working", -r["max"], r["path"], r["line"]))
+    return out
 
 
 def _verdict_summary(findings: list[dict[str, Any]], bid: str) -> list[dict[str, str]]:
