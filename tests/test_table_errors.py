@@ -191,3 +191,23 @@ def test_cann_triton_names_are_triton_ascends_exports(tables):
     assert (v.status, v.target, v.evidence) == ("partial", "triton.language.load", "verified")
     assert "triton-ascend@018b528c python/triton/language/__init__.py" in v.ref
     assert tables.backend("cann").lookup("triton.jit", "python-package.triton").ref.startswith("vendor-apis.md #142")
+
+
+def test_cann_950_simt_names_keep_the_a2_verdict_and_cite_asc_devkit(tables):
+    """mappings/cann/simt_950.yaml (tools/cann_simt_names.py): on the 950 a CUDA device name the SIMT headers
+    declare is a verified rename to itself; on 910B/910C the family's verdict stays, marked inferred."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "mappings" / "cann" / "simt_950.yaml").read_text(encoding="utf-8"))
+    b = tables.backend("cann")
+    assert len(data["entries"]) >= 150
+    for e in data["entries"]:
+        fam = tables.catalog[e["symbol"]].family
+        default = next(b.family_defaults[f] for f in _parents(fam) if f in b.family_defaults)
+        assert (e["status"], e["note"], e["evidence"]) == (default.status, default.note.replace('"', "'"), "inferred")
+        t = e["targets"]["950"]
+        assert (t["status"], t["target"], t["evidence"]) == ("rename", e["symbol"], "verified")
+        assert t["ref"].startswith("cannmirror/asc-devkit@0da921b9 include/simt_api/"), e
+    per = b.target_differences("__half2float", "kernel.fp16")
+    assert (per["910b"].status, per["910b"].evidence) == ("adapt", "inferred")
+    assert (per["950"].status, per["950"].target, per["950"].evidence) == ("rename", "__half2float", "verified")
