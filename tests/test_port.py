@@ -248,3 +248,17 @@ def test_the_hardware_target_decides(tmp_path, cache):
     assert "__mt_bfloat16" not in r.stdout and "+#include <musa_bf16.h>\n" in r.stdout
     assert r.stderr.startswith("portcheck port: Moore Threads MUSA (musa), target MTT S80 (MP21)\n")
     assert "    2:12 __nv_bfloat16 [type] partial → __mt_bfloat16: no bf16 device code on MP21 (S80)" in r.stderr
+
+
+def test_paths_with_spaces_and_non_ascii_apply(tmp_path, cache):
+    src = tmp_path / "src"
+    (src / "my dir").mkdir(parents=True)
+    (src / "my dir" / "é file.py").write_text("import torch\ntorch.cuda.synchronize()\n", encoding="utf-8")
+    repo = _repo(tmp_path, src)
+    r = subprocess.run(CLI + ["port", str(repo), "--backend", "cann", "-q"], cwd=tmp_path, env=cli_env(cache),
+                       capture_output=True, timeout=120)
+    assert r.stdout.startswith("diff --git a/my dir/é file.py b/my dir/é file.py\n".encode("utf-8"))
+    (tmp_path / "p.diff").write_bytes(r.stdout)
+    _git(repo, "apply", str(tmp_path / "p.diff"))
+    assert (repo / "my dir" / "é file.py").read_text(encoding="utf-8") == (
+        "import torch\nimport torch_npu\ntorch.npu.synchronize()\n")
