@@ -295,10 +295,9 @@ def _scan_with_cache(files: list[SourceFile], options: ScanOptions, tables: Tabl
     only to a scan under the same limit that asks for it (`use_limited`; `check` does not)."""
     if cache is None:
         return list(scan_files(files, options, tables, progress)), list(keys)
-    wanted = [k for k in keys if k]
-    if use_limited and options.parse_timeout:
-        wanted += [_limited_key(k, options.parse_timeout) for k in keys if k]
-    hits = cache.get_many(wanted)
+    hits = cache.get_many([k for k in keys if k])
+    if use_limited and options.parse_timeout:  # complete results first; time-limited ones only for the misses
+        hits.update(cache.get_many([_limited_key(k, options.parse_timeout) for k in keys if k and k not in hits]))
 
     def hit(k: str | None) -> FileReport | None:
         if not k:
