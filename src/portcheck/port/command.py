@@ -33,8 +33,10 @@ def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, o
     from . import port_tree
     from .patch import dirty_files, summary, unified_diff, write_changes
 
+    not_git = False
     if mode == "write" and not force:
         dirty = dirty_files(path)
+        not_git = dirty is None
         if dirty:
             _fail(f"{path}: the git tree has uncommitted changes ({len(dirty)} files, e.g. {dirty[0]}); commit "
                   "them first so the port is a reviewable change, or pass --force")
@@ -68,7 +70,10 @@ def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, o
             result.not_written.append((p, why))
             result.changes = [c for c in result.changes if c.path != p]
     if not quiet:
-        click.echo(summary(result, wrote=mode == "write"), nl=False, err=to_stdout)
+        text = summary(result, wrote=mode == "write")
+        if not_git and result.changes:
+            text += f"note: {path} is not in a git work tree: nothing to review the changes against\n"
+        click.echo(text, nl=False, err=to_stdout)
     sys.exit(0)
 
 
