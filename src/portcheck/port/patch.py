@@ -114,7 +114,7 @@ def summary(res: PortResult, wrote: bool, max_left_per_file: int = 0) -> str:
     lines.append(f"{'changed' if wrote else 'patch changes'} {_plural(len(res.changes), 'file')}, "
                  f"{_plural(n_edits, 'edit')}; {res.renames_done} of {res.renames_total} rename findings done "
                  f"({sum(res.same_name.values())} have no new name in the tables)"
-                 + (f", {res.adapt_done} adapt findings renamed (vendor variable names: read their notes)"
+                 + (f", {_plural(res.adapt_done, 'adapt finding')} renamed (vendor variable names: read the notes)"
                     if res.adapt_done else ""))
     for c in res.changes:
         kinds = Counter(f"{e.old} → {e.new}" if e.old else f"added {e.new}" for e in c.edits if not e.via_import)
