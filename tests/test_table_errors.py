@@ -167,7 +167,7 @@ def test_musa_vendor_code_entries_keep_the_family_verdict_and_cite_moore_threads
         fam = tables.catalog[e["symbol"]].family
         default = next(b.family_defaults[f] for f in _parents(fam) if f in b.family_defaults)
         assert e["target"] == e["symbol"] and e["status"] == default.status, e
-        assert e["ref"].startswith(("MooreThreads/vllm_musa@", "MooreThreads/torch_musa@")), e
+        assert e["ref"].startswith(("MooreThreads/vllm_musa@", "MooreThreads/torch_musa@", "MooreThreads/mate@")), e
         assert b.lookup(e["symbol"], fam).evidence == "verified"
     assert b.lookup("__hfma2", "kernel.fp16").ref == "MooreThreads/vllm_musa@1a9e5690 csrc_musa/attention/dtype_bfloat16.muh"
 

@@ -7,7 +7,7 @@ verdict, the name itself as target, `evidence: verified` and the vendor file as 
 whole words in .mu/.muh/.h/.cpp files; the first file (sorted) that uses a name is cited.
 
     python tools/musa_vendor_code.py --vllm-musa /work/.mirror/MooreThreads+vllm_musa/repo \\
-        --torch-musa /work/.mirror/MooreThreads+torch_musa/repo
+        --torch-musa /work/.mirror/MooreThreads+torch_musa/repo --mate /work/.mirror/MooreThreads+mate/repo
 """
 from __future__ import annotations
 
@@ -63,13 +63,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--vllm-musa", type=Path, required=True)
     ap.add_argument("--torch-musa", type=Path, required=True)
+    ap.add_argument("--mate", type=Path, required=True)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from portcheck.tables import load_tables
 
     found = vendor_identifiers(args.vllm_musa, "csrc_musa", "MooreThreads/vllm_musa")
-    for k, v in vendor_identifiers(args.torch_musa, "torch_musa/csrc", "MooreThreads/torch_musa").items():
-        found.setdefault(k, v)
+    for git_dir, folder, label in ((args.torch_musa, "torch_musa/csrc", "MooreThreads/torch_musa"),
+                                   (args.mate, "csrc", "MooreThreads/mate"), (args.mate, "include", "MooreThreads/mate")):
+        for k, v in vendor_identifiers(git_dir, folder, label).items():
+            found.setdefault(k, v)
     OUT.write_text("entries: []\n", encoding="utf-8")  # the previous output must not decide what the family says
     OUT.write_text(build(load_tables(), found), encoding="utf-8")
     print(f"wrote {OUT}")
