@@ -107,7 +107,9 @@ def test_check_with_baseline_from_config_fails_only_on_new_ties(repo, cache):
     res = _run(["check", "src/legacy.py", "kern.cu"], repo, cache)
     assert res.returncode == 1
     assert [line.split(" ", 1)[0] for line in res.stdout.splitlines()] == ["src/legacy.py:13:12:"]
-    res = _run(["check", "--fail-on", "rename", "src/legacy.py"], repo, cache)
+    res = _run(["check", "--fail-on", "rename", "src/legacy.py"], repo, cache)  # rename or worse: the new rename too
+    assert [line.split(" ", 1)[0] for line in res.stdout.splitlines()] == ["src/legacy.py:12:5:", "src/legacy.py:13:12:"]
+    res = _run(["check", "--fail-on", "rename,adapt", "src/legacy.py"], repo, cache)  # a list: exactly those
     assert [line.split(" ", 1)[0] for line in res.stdout.splitlines()] == ["src/legacy.py:12:5:"]
 
 
