@@ -120,8 +120,9 @@ _ROWS: list[tuple[Any, ...]] = [
       "neuware": ("rename", "torch.mlu.empty_cache", "")}),
     ("hostile/evil|name`.py", 5, 1, 24, "python", "call", "torch.cuda.device_count", "torch.cuda.device",
      f"{CSV_FORMULA} + torch.cuda.device_count()", "",
-     {"cann": ("rename", "torch.npu.device_count", ""), "musa": ("rename", "torch.musa.device_count", ""),
-      "neuware": ("rename", "torch.mlu.device_count", "@SUM(1+1)")}),
+     # adapt, not rename: a per-use cost puts the hostile path in the reports' tables of files by cost
+     {"cann": ("adapt", "torch.npu.device_count", ""), "musa": ("adapt", "torch.musa.device_count", ""),
+      "neuware": ("adapt", "torch.mlu.device_count", "@SUM(1+1)")}),
 ]
 
 _KERNELS = (

@@ -25,10 +25,12 @@ def tables():
 
 
 def test_classify_languages():
-    assert classify("setup.py") == ("build-python", ("python", "setup"))
-    assert classify("k.cu") == ("cuda", ("cuda",))
-    assert classify("k.cuh") == ("cuda", ("cuda",))
-    assert classify("x.hpp") == ("cpp", ("cuda",))
+    # `signals` finds what changes the estimate (abstractions, op builders, bindings, ROCm branches)
+    assert classify("setup.py") == ("build-python", ("python", "setup", "signals"))
+    assert classify("train.py") == ("python", ("python", "signals"))
+    assert classify("k.cu") == ("cuda", ("cuda", "signals"))
+    assert classify("k.cuh") == ("cuda", ("cuda", "signals"))
+    assert classify("x.hpp") == ("cpp", ("cuda", "signals"))
     assert classify("CMakeLists.txt") == ("cmake", ("cmake",))
     assert classify("requirements-dev.txt") == ("requirements", ("requirements",))
     assert classify("pyproject.toml") == ("toml", ("pyproject",))

@@ -25,6 +25,8 @@ SEEDS = {
     "setup": [FIXTURES / "build" / "setup.py"],
     "requirements": [FIXTURES / "build" / "requirements.txt", FIXTURES / "build" / "requirements-dev.in"],
     "pyproject": [FIXTURES / "build" / "pyproject.toml"],
+    # project signals (C/C++ mode: bindings and #ifdef USE_ROCM branches)
+    "signals": sorted((FIXTURES / "cuda").iterdir()) + sorted((FIXTURES / "effort").rglob("*.cu")),
 }
 TABLES = load_tables()
 
@@ -33,7 +35,7 @@ def violations(text: str, out) -> list[str]:
     """Every way a scan result points outside its file (empty when all positions lie inside)."""
     lines = NEWLINE.split(text)
     bad = []
-    for u in out.uses:
+    for u in [*out.uses, *out.markers]:
         if not (1 <= u.line <= u.end_line <= len(lines)):
             bad.append(f"{u.symbol}: lines {u.line}-{u.end_line} outside 1-{len(lines)}")
             continue

@@ -92,11 +92,16 @@ def test_markdown_escapes_prose_and_code():
 
 def test_markdown_summary_rows_and_hostile_path(doc):
     md = markdown.render(doc)
-    assert md.startswith("## portcheck: porting demo off CUDA\n\n**Cheapest port: Moore Threads MUSA, about 11.3 "
-                         "person-days** (68.0 h, range 40.5–141 h). 22 findings in 7 of 8 files, 2 custom kernels")
-    assert "| **cann** Huawei Ascend CANN | 158 | 90.9–341 | 26.4 | 32% | 7 | 6 | 2 | 7 | 0 | rewrite |" in md
-    assert "| **musa** Moore Threads MUSA | 68.0 | 40.5–141 | 11.3 | 71% | 15 | 2 | 3 | 1 | 0 | review |" in md
-    assert r"| `` hostile/evil\|name`.py `` | 3 | 0.10 | 0.10 | 0.10 |" in md
+    assert md.startswith("## portcheck: porting demo off CUDA\n\n**Cheapest port: Moore Threads MUSA, a working port "
+                         "in about 10.4 person-days** (62.1 h, range 20.3–139 h). 22 findings in 7 of 8 files, "
+                         "2 custom kernels")
+    assert ("| **cann** Huawei Ascend CANN | 91.3 | 29.6–206 | 15.2 | 38.3 (11.8–91.9) | 27% | 6 | 7 | 2 | 7 | 0 "
+            "| 2 torch-composite |") in md
+    assert ("| **musa** Moore Threads MUSA | 62.1 | 20.3–139 | 10.4 | 0.0 (0.0–0.0) | 67% | 14 | 3 | 3 | 1 | 0 "
+            "| 2 review |") in md
+    assert ("| `csrc/ops.cu` scale\\_kernel | elementwise | torch-composite 2.0 h; parity rewrite +14.8 h "
+            "| review 2.5 h | torch-composite 2.0 h; parity rewrite +14.8 h |") in md
+    assert r"| `` hostile/evil\|name`.py `` | 3 | 0.17 | 0.17 | 0.17 |" in md
     assert "| `cublasSgemm` | cublas | 1 | `csrc/ops.cu:41` | missing | rename → `mublasSgemm` | unknown |" in md
     assert "<script" not in md and "<img" not in md
     # every table row has as many cells as its header
@@ -240,15 +245,18 @@ def test_html_csp_allows_exactly_our_script(page):
 
 
 def test_html_sections_show_the_document(doc, page):
-    assert '<p class="answer" id="answer">Cheapest port: <b>Moore Threads MUSA</b>, about <b>11.3 person-days</b>' in page
+    assert ('<p class="answer" id="answer">Cheapest port: <b>Moore Threads MUSA</b>, a working port in about '
+            '<b>10.4 person-days</b>') in page
+    assert "Huawei Ascend CANN: 15.2 person-days (91.3 h), +6.4 for kernel parity;" in page
     for section in ("comparison", "where", "findings", "kernels", "dependencies", "op-gaps", "skipped", "estimate",
                     "about"):
         assert f'<section id="{section}">' in page
     assert '<article class="card" id="backend-neuware">' in page
     assert page.count('<rect class="c-custom-kernels" x="') == 3  # one bar segment per backend
     assert '<a class="file" href="#file-hostile/evil%7Cname%60.py">hostile/evil|name`.py</a>' in page
-    assert "rewrite kernel scale_kernel (csrc/ops.cu:10)" in page
-    assert "base 12 h + 9 lines x 0.3 h + atomics +4 h" in page
+    assert "torch-composite: elementwise kernels in csrc/ops.cu" in page  # the working-port item
+    assert "rewrite: elementwise kernels in csrc/ops.cu to native speed" in page  # its kernel-parity item
+    assert "scale_kernel: 29.7 h = base 12 h + 9 lines x 0.3 h + atomics +4 h" in page
     assert "skipped: </td>" not in page and "partly scanned: syntax error at line 3; scanned in part" in page
     assert "benchmark only" in page
     assert "CNToolkit 3.15 · torch_mlu 1.24.1" in page
@@ -260,6 +268,9 @@ def test_html_escapes_everything_jinja_renders():
     doc["skipped"][0]["reason"] = IMG_ONERROR
     doc["suppressed"][0]["reason"] = SCRIPT_CLOSE
     doc["kernels"][0]["name"] = "k<svg onload=alert(3)>"
+    for e in doc["effort"].values():  # the kernel units name it too
+        for u in e["kernel_units"]:
+            u["kernels"] = ["k<svg onload=alert(3)>" if k == "scale_kernel" else k for k in u["kernels"]]
     page = html.render(doc, strict=True)
     assert "<b>root</b>" not in page and "<h1>&lt;b&gt;root&lt;/b&gt;</h1>" in page
     assert "<img" not in page and "skipped: &lt;img src=x onerror=alert(1)&gt;" in page

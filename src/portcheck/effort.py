@@ -430,9 +430,9 @@ def _unit_plan(unit: Unit, job: Job, ops: dict[str, Any] | None, action: str, re
     n = len(unit.kernels)
     extra = st["extra_kernel_hours"] * max(0, n - 1)
     if action == "rewrite":
-        costs = [(k.name, kernel_cost(k, recipe)[0]) for k in unit.kernels]
-        native = sum(c for _, c in costs)
-        native_why = [f"{name}: {round(c, 2)} h" for name, c in costs[:8]] + (
+        costs = [(k.name, *kernel_cost(k, recipe)) for k in unit.kernels]
+        native = sum(c for _, c, _ in costs)
+        native_why = [f"{name}: {round(c, 2)} h = " + " + ".join(why) for name, c, why in costs[:8]] + (
             [f"... {len(costs) - 8} more kernels"] if len(costs) > 8 else [])
     else:
         native, native_why = unit_review_cost(list(unit.kernels), recipe, int(facts.get("warp_size") or 0))

@@ -71,6 +71,8 @@ def render(doc: dict[str, Any], strict: bool = False) -> str:
         "file_costs": vm.file_costs(doc),
         "plan": vm.symbol_plan(doc),
         "kernels": vm.kernels(doc),
+        "kernel_units": vm.kernel_units(doc),
+        "project": doc.get("effort_project") or {},
         "dependencies": vm.dependencies(doc),
         "op_gaps": vm.op_gaps(doc),
         "estimate": vm.estimate_items(doc),

@@ -44,18 +44,56 @@ def _verdict(v: dict[str, Any] | None) -> str:
 
 
 def _summary(doc: dict[str, Any], cards: list[dict[str, Any]]) -> list[str]:
-    lines = ["| backend | effort (h) | range (h) | person-days | readiness | "
-             + " | ".join(vm.STATUSES) + " | kernels |",
-             "|---|--:|--:|--:|--:|" + "--:|" * len(vm.STATUSES) + "---|"]
+    lines = ["| backend | working port (h) | range (h) | person-days | kernel parity (+h) | readiness | "
+             + " | ".join(vm.STATUSES) + " | kernel units |",
+             "|---|--:|--:|--:|--:|--:|" + "--:|" * len(vm.STATUSES) + "---|"]
     for c in cards:
         if c["has_effort"]:
+            par = c.get("parity") or {}
             eff = [vm.hours(c["hours"]), f"{vm.hours(c['low'])}–{vm.hours(c['high'])}", vm.days(c["person_days"]),
+                   f"{vm.hours(par.get('hours', 0))} ({vm.hours(par.get('low', 0))}–{vm.hours(par.get('high', 0))})",
                    f"{c['readiness']:.0f}%"]
         else:
-            eff = ["–", "–", "–", "–"]
+            eff = ["–", "–", "–", "–", "–"]
+        units = ", ".join(f"{n} {k}" for k, n in (c.get("strategies") or {}).items())
         lines.append(f"| **{text(c['id'])}** {text(c['name'])} | " + " | ".join(eff) + " | "
-                     + " | ".join(str(c["counts"][s]) for s in vm.STATUSES) + f" | {text(c['kernel_action'] or '–')} |")
+                     + " | ".join(str(c["counts"][s]) for s in vm.STATUSES) + f" | {text(units or '–')} |")
+    lines += ["", "*Working port*: runs correctly on the device (vendor operators, PyTorch composites or fallbacks for "
+              "the kernels, renames, build, distributed, environment). *Kernel parity*: on top of it, the kernels "
+              "replaced or left out brought to native speed, and optional integrations."]
     return lines
+
+
+def _kernel_units(doc: dict[str, Any], ids: list[str]) -> list[str]:
+    rows = [u for u in vm.kernel_units(doc) if u["phase"] == "working"][:TOP_FILES]
+    if not rows:
+        return []
+    lines = ["", "### Kernels: strategy per unit", "", "| unit | job | " + " | ".join(text(b) for b in ids) + " |",
+             "|---|---|" + "---|" * len(ids)]
+    for u in rows:
+        cells = []
+        for b in ids:
+            p = u["plan"][b]
+            if not p:
+                cells.append("·")
+                continue
+            cell = f"{text(p['strategy'])} {vm.hours(p['hours'])} h"
+            if p.get("ops"):
+                cell += " " + code(p["ops"][0])
+            if p.get("parity_hours"):
+                cell += f"; parity {text(p['parity_strategy'])} +{vm.hours(p['parity_hours'])} h"
+            cells.append(cell)
+        names = ", ".join(u["kernels"][:2]) + (f" +{len(u['kernels']) - 2}" if len(u["kernels"]) > 2 else "")
+        lines.append(f"| {code(u['path'])} {text(names)} | {text(u['job'])}"
+                     + (" (optional)" if u["optional"] else "") + " | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _project(doc: dict[str, Any]) -> list[str]:
+    from .terminal import project_lines
+
+    return ["", *[text(line) + "  " for line in project_lines(doc.get("effort_project") or {})]] \
+        if project_lines(doc.get("effort_project") or {}) else []
 
 
 def _top_files(doc: dict[str, Any], ids: list[str]) -> list[str]:
@@ -124,9 +162,12 @@ def render(doc: dict[str, Any]) -> str:
         facts += f", {s['skipped']} files skipped or partly scanned"
     if best and s.get("findings"):
         lead = "Cheapest port" if sum(1 for c in cards if c["has_effort"]) > 1 else "Port"
-        lines.append(f"**{lead}: {text(best['name'])}, about {vm.days(best['person_days'])} person-days** "
-                     f"({vm.hours(best['hours'])} h, range {vm.hours(best['low'])}–{vm.hours(best['high'])} h). "
-                     f"{facts}.")
+        par = best.get("parity") or {}
+        lines.append(f"**{lead}: {text(best['name'])}, a working port in about {vm.days(best['person_days'])} "
+                     f"person-days** ({vm.hours(best['hours'])} h, range {vm.hours(best['low'])}–"
+                     f"{vm.hours(best['high'])} h)"
+                     + (f", and {vm.days(par.get('person_days', 0))} more for kernel parity" if par.get("hours") else "")
+                     + f". {facts}.")
     else:
         lines.append(f"No CUDA ties found. {facts}." if not s.get("findings") else f"{facts}.")
     if ids:
@@ -138,7 +179,8 @@ def render(doc: dict[str, Any]) -> str:
         if any(sum(c.values()) for c in ev.values()):
             lines += ["", "Evidence per verdict (verified / mapped / inferred): " + "; ".join(
                 f"{text(bid)} " + " / ".join(str(n) for n in c.values()) for bid, c in ev.items()) + "."]
-    lines += _top_files(doc, ids) + _top_missing(doc, ids) + _first_findings(doc, ids)
+    lines += _project(doc) + _kernel_units(doc, ids) + _top_files(doc, ids) + _top_missing(doc, ids) \
+        + _first_findings(doc, ids)
     versions = "; ".join(f"{text(b.get('id', ''))}: " + ", ".join(f"{text(k)} {text(v)}"
                                                                  for k, v in sorted(b.get("versions", {}).items()))
                          for b in doc.get("backends", []))

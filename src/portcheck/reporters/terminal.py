@@ -39,26 +39,33 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
     t = Table(title="Porting effort per backend", title_justify="left", show_lines=False,
               box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, pad_edge=not narrow)
     t.add_column("backend", no_wrap=True)
-    t.add_column("h" if narrow else "effort (h)", justify="right", no_wrap=True)
+    t.add_column("h" if narrow else "working h", justify="right", no_wrap=True)
     t.add_column("range" if narrow else "range (h)", justify="right", no_wrap=True)
     if not narrow:
         t.add_column("person-days", justify="right", no_wrap=True)
+    t.add_column("+kern" if narrow else "parity +h", justify="right", no_wrap=True)
     t.add_column("ready", justify="right", no_wrap=True)
     for st, style in STATUS_STYLE.items():
         t.add_column(st[:3] if narrow else st, justify="right", style=style, no_wrap=True)
-    t.add_column("kernels", no_wrap=True)
     for b in doc["backends"]:
         e = doc["effort"].get(b["id"], {})
         counts = doc["summary"]["by_status"].get(b["id"], {})
         t.add_row(f"[bold]{b['id']}[/bold]" + ("" if narrow else f" {b['name']}"), _h(e.get("hours", 0)),
                   f"{_h(e.get('low', 0))}–{_h(e.get('high', 0))}",
                   *([] if narrow else [f"{e.get('person_days', 0):.1f}"]),
-                  f"{e.get('readiness', 0):.0f}%", *[f"{counts.get(st, 0):,}" for st in STATUS_STYLE],
-                  e.get("kernel_action", ""))
+                  _h((e.get("parity") or {}).get("hours", 0)),
+                  f"{e.get('readiness', 0):.0f}%", *[f"{counts.get(st, 0):,}" for st in STATUS_STYLE])
     console.print(t)
     if narrow:
-        console.print("[dim]ren ada par mis unk: rename, adapt, partial, missing, unknown; "
+        console.print("[dim]h: working port; +kern: kernel parity on top; ren ada par mis unk: rename, adapt, "
+                      "partial, missing, unknown; "
                       + "; ".join(f"{b['id']} = {b['name']}" for b in doc["backends"]) + "[/dim]")
+    else:
+        console.print("[dim]working h: the working port (runs correctly on the device: vendor operators, PyTorch "
+                      "composites, fallbacks); parity +h: kernel parity on top (the replaced kernels at native "
+                      "speed).[/dim]")
+    for line in project_lines(doc.get("effort_project") or {}):
+        console.print(line, highlight=False)
     chips = [f"{b['id']} {target_text(b['target'])}" for b in doc["backends"] if b.get("target")]
     if chips:
         console.print("hardware targets: " + "; ".join(chips) + "  [dim](--target BACKEND:CHIP)[/dim]",
@@ -72,7 +79,11 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
         e = doc["effort"].get(b["id"])
         if not e or not e.get("hours"):
             continue
-        items = sorted(e["line_items"], key=lambda i: -i["hours"])[:3]
+        line = strategy_line(e)
+        if line:
+            console.print(f"[bold]{b['id']}[/bold] kernels: {line}", highlight=False)
+        items = sorted((i for i in e["line_items"] if i.get("phase", "working") == "working"),
+                       key=lambda i: -i["hours"])[:3]
         parts = [f"{i['what']} {_h(i['hours'])} h" for i in items]
         cats = sorted(((v, k) for k, v in e["by_category"].items() if v), reverse=True)[:3]
         console.print(f"[bold]{b['id']}[/bold] top contributors: " + "; ".join(parts))
@@ -95,6 +106,31 @@ def print_summary(doc: dict[str, Any], console: Console, top: int = 5) -> None:
     if doc["summary"]["skipped"]:
         console.print(f"[dim]{doc['summary']['skipped']} file(s) skipped or partly scanned; see the report's "
                       f"'skipped' list.[/dim]")
+
+
+def strategy_line(e: dict[str, Any]) -> str:
+    """`10 vendor-op, 13 torch-composite; parity: rewrite 341 h` for one backend's kernel units."""
+    counts = [f"{n} {s}" for s, n in (e.get("strategy_counts") or {}).items() if n]
+    if not counts:
+        return ""
+    parity = (e.get("parity") or {}).get("hours", 0)
+    return ", ".join(counts) + (f"; kernel parity +{_h(parity)} h ({e.get('kernel_action', '')} what was "
+                                f"replaced or left out)" if parity else "")
+
+
+def project_lines(project: dict[str, Any]) -> list[str]:
+    """What the estimate found about the code: abstractions, optional native code, ROCm code left out."""
+    lines = []
+    found = [f"{a['label']} ({', '.join(a['symbols'][:3])}; {a['files']} file(s))" for a in project.get("abstractions", [])]
+    if found:
+        lines.append("found: " + "; ".join(found))
+    if project.get("optional_native"):
+        lines.append(f"kernels are optional: {project['optional_native']}")
+    if project.get("rocm_branches") or project.get("excluded_kernels") or (project.get("paths") or {}).get("platform"):
+        lines.append(f"not priced (ROCm/HIP code): {project.get('rocm_branches', 0)} #ifdef USE_ROCM branch(es), "
+                     f"{(project.get('paths') or {}).get('platform', 0)} file(s) in ROCm/HIP paths, "
+                     f"{project.get('excluded_kernels', 0)} kernel(s)")
+    return lines
 
 
 def statistics_lines(doc: dict[str, Any]) -> list[str]:

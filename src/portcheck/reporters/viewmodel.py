@@ -201,6 +201,8 @@ def kernels(doc: dict[str, Any]) -> list[dict[str, Any]]:
 def kernel_units(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """Kernel units (the kernels of one file that share a job) with each backend's strategy, costliest first."""
     ids = backend_ids(doc)
+    if not any("kernel_units" in doc.get("effort", {}).get(b, {}) for b in ids):
+        return _kernel_rows_of_an_older_report(doc)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for b in ids:
         for u in doc.get("effort", {}).get(b, {}).get("kernel_units", []):
@@ -217,6 +219,19 @@ def kernel_units(doc: dict[str, Any]) -> list[dict[str, Any]]:
         r["max"] = max([(p or {}).get("hours", 0) + (p or {}).get("parity_hours", 0) for p in r["plan"].values()]
                        + [0])
     out.sort(key=lambda r: (r["phase"] != "working", -r["max"], r["path"], r["line"]))
+    return out
+
+
+def _kernel_rows_of_an_older_report(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """A report written before kernel units (`portcheck render` of a saved JSON): one row per kernel with the
+    rewrite or review item it had."""
+    out = []
+    for k in kernels(doc):
+        plan = {b: ({"strategy": c["action"], "hours": c["hours"], "why": " + ".join(c["why"]), "parity_hours": 0}
+                    if c else None) for b, c in k["cost"].items()}
+        out.append({"path": k.get("path", ""), "job": "", "line": k.get("line", 1), "kernels": [k.get("name", "")],
+                    "lines": k.get("lines", 0), "features": k.get("features", []), "optional": "",
+                    "phase": "working", "job_why": "", "plan": plan, "max": k["max"]})
     return out
 
 

@@ -33,7 +33,8 @@ _PY = [
     ("marker.accelerator", re.compile(r"\bcurrent_platform\.\w+"), "current_platform"),
     ("marker.accelerator", re.compile(r"^\s*class\s+(\w+)\s*\(\s*(?:\w+\.)*\w*Accelerator\s*\)"), None),
     ("marker.torch-fallback", re.compile(r"^\s*class\s+((?:CPU|Cpu|Default)\w*)\s*\(\s*(?:\w+\.)*\w*Backend\s*\)"), None),
-    ("marker.accelerator", re.compile(r"^\s*class\s+(\w+)\s*\(\s*(?:\w+\.)*\w*(?:Backend|Platform)\s*\)"), None),
+    ("marker.accelerator", re.compile(r"^\s*class\s+(\w*(?:CPU|Cpu|CUDA|Cuda|ROCm|Rocm|XPU|Xpu|NPU|Npu|MPS|Mps|HPU|Hpu|MLU|Mlu"
+                                      r"|MUSA|Musa)\w*)\s*\(\s*(?:\w+\.)*\w*(?:Backend|Platform)\s*\)"), None),
     ("marker.op-builder", re.compile(r"^\s*class\s+(\w+)\s*\(\s*(?:\w+\.)*\w*OpBuilder\s*\)"), None),
     ("marker.op-load", re.compile(r"\b(\w+Builder)\s*\(\s*\)\s*\.\s*load\s*\(|\b(?:create_op_builder|get_op_builder)\s*\("),
      "op builder load"),
