@@ -25,6 +25,8 @@ def _resolve(tables: Tables, symbol: str) -> tuple[CatalogEntry | None, str]:
                 fam = probe
             elif probe in tables.catalog and tables.catalog[probe].kind == "package":
                 fam = tables.catalog[probe].family
+    if not fam and symbol.startswith(("NCCL_", "TORCH_NCCL_")):  # NCCL's environment variables, as the Python
+        fam = "env.nccl"                                         # scanner files them (pyrules.Rules.family)
     if not fam:
         fam = _namespace_family(tables, symbol)
     return None, fam
