@@ -90,7 +90,9 @@ def compare(case: dict, effort: dict) -> dict:
     env = sum(i["hours"] for i in effort["line_items"] if i["what"] == "environment and CI set-up")
     env_lo = sum(i["low"] for i in effort["line_items"] if i["what"] == "environment and CI set-up")
     env_hi = sum(i["high"] for i in effort["line_items"] if i["what"] == "environment and CI set-up")
-    if cal["compare"] == "full":
+    if "working" not in effort:  # a report of portcheck before 2026-12 (one figure): compare that
+        h, lo, hi = effort["hours"], effort["low"], effort["high"]
+    elif cal["compare"] == "full":
         h = effort["working"]["hours"] + effort["parity"]["hours"]
         lo = effort["working"]["low"] + effort["parity"]["low"]
         hi = effort["working"]["high"] + effort["parity"]["high"]
@@ -115,6 +117,7 @@ def main() -> int:
     ap.add_argument("--case", action="append", default=[], help="only these case ids")
     ap.add_argument("--work", default="", help="keep rebuilt trees and reports here (default: a temporary folder)")
     ap.add_argument("--json", default="", help="write the comparison table as JSON")
+    ap.add_argument("--rescan", action="store_true", help="scan again even when a report of the case is in --work")
     args = ap.parse_args()
     cases = yaml.safe_load(Path(args.cases).read_text(encoding="utf-8"))["cases"]
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="portcheck-calibration-"))
