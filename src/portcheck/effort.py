@@ -767,6 +767,7 @@ def _summarise(items: list[dict[str, Any]], units: list[dict[str, Any]], file_ho
         "strategy_counts": strategy_counts,
         "by_category": working["by_category"],
         "top_files": [{"path": p, "hours": round(h, 2)} for p, h in top_files],
+        "file_hours": {p: round(h, 2) for p, h in sorted(file_hours.items()) if h > 0},  # every file's working hours
         "top_kernels": top_kernels,
         "kernel_units": units,
         "line_items": items,
