@@ -196,8 +196,9 @@ def _run(doc: dict[str, Any], backend: dict[str, Any]) -> dict[str, Any]:
         "properties": {"backend": backend, "tables_version": doc.get("tables_version", ""),
                        "scan_date": doc.get("scan", {}).get("scan_date", ""),
                        "results_left_out": sum(left_out.values()), "max_results": MAX_RESULTS_PER_RUN,
-                       "effort": {k: effort[k] for k in ("hours", "low", "high", "person_days", "readiness")
-                                  if k in effort}},
+                       "effort": {**{k: effort[k] for k in ("hours", "low", "high", "person_days", "readiness")
+                                     if k in effort},
+                                  **({"kernel_parity_hours": effort["parity"]["hours"]} if "parity" in effort else {})}},
     }
 
 
