@@ -104,8 +104,7 @@ class _Main(click.Group):
     def invoke(self, ctx):
         from .reporters import OutputError, quiet_stdout
 
-        def on_term(_signum, _frame):
-            click.echo("portcheck: terminated; no report written", err=True)
+        def on_term(_signum, _frame):  # unwinds like Ctrl-C (pool killed, unfinished report removed), then leaves
             raise SystemExit(EXIT_TERMINATED)
 
         previous = signal.signal(signal.SIGTERM, on_term) if _main_thread() else None
@@ -121,6 +120,10 @@ class _Main(click.Group):
         except BrokenPipeError:
             quiet_stdout()
             sys.exit(EXIT_BROKEN_PIPE)
+        except SystemExit as exc:
+            if exc.code == EXIT_TERMINATED:  # SIGTERM: after the cleanup, leave as Ctrl-C does (never hang at exit)
+                _exit_interrupted("portcheck: terminated; no report written", EXIT_TERMINATED)
+            raise
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
@@ -128,7 +131,7 @@ class _Main(click.Group):
                 signal.signal(signal.SIGINT, quick)
 
 
-def _exit_interrupted(message: str) -> None:
+def _exit_interrupted(message: str, code: int | None = None) -> None:
     """After Ctrl-C has done its cleanup (pool workers killed, unfinished report removed, cache closed): one line and
     exit 130 now. Not sys.exit: at interpreter exit concurrent.futures joins the pool's manager thread, which waits
     forever on a result a killed worker left half-written (the hang of issue 16: 5 of 10 interrupted vllm scans)."""
@@ -138,7 +141,7 @@ def _exit_interrupted(message: str) -> None:
             stream.flush()
         except (OSError, ValueError, AttributeError):
             pass
-    os._exit(EXIT_INTERRUPTED)
+    os._exit(EXIT_INTERRUPTED if code is None else code)
 
 
 def _main_thread() -> bool:

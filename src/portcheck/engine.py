@@ -245,9 +245,20 @@ def _scan_files_keyed(files: list[SourceFile], options: ScanOptions, tables: Tab
 
 
 def _stop_pool(pool, before: set) -> None:
-    """End the pool now: queued work cancelled, workers killed (a clean shutdown would finish every queued file)."""
-    import multiprocessing as mp
+    """End the pool now: queued work cancelled, workers killed (a clean shutdown would finish every queued file),
+    and the executor's manager thread ended, so nothing of the pool is left for the interpreter to wait on.
 
+    A worker killed while it sends a result leaves half a message in the result pipe; the manager thread would
+    then wait forever for the rest (the main process holds the pipe's write end, so no EOF comes), and the
+    interpreter joins that thread at exit: a killed scan that never exits (found by tools/stress.py). Closing our
+    write end gives the reader its EOF. CPython's own threads may print a traceback while the broken pool is torn
+    down; the scan is being abandoned, so that noise is not shown."""
+    import io
+    import multiprocessing as mp
+    import sys
+
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() drops these references
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     workers = [p for p in mp.active_children() if p not in before]
     for p in workers:
@@ -257,6 +268,17 @@ def _stop_pool(pool, before: set) -> None:
             pass
     for p in workers:
         p.join(2)
+    writer = getattr(results, "_writer", None)
+    if manager is None or writer is None:
+        return
+    saved, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        writer.close()
+        manager.join(5)
+    except OSError:
+        pass
+    finally:
+        sys.stderr = saved
 
 
 def _file_keys(files: list[SourceFile], cache) -> list[str | None]:
