@@ -25,10 +25,11 @@ def tables():
 
 @pytest.fixture(scope="module")
 def scan(tables, tmp_path_factory):
-    """Verdicts of a real scan of two fixture files: a Triton kernel and a cuDNN-using C++ file."""
+    """Verdicts of a real scan of three fixture files: a Triton kernel, a cuDNN-using C++ file, a half/bf16 kernel."""
     root = tmp_path_factory.mktemp("ev")
     shutil.copy(FIX / "python" / "packages.py", root / "packages.py")
     shutil.copy(FIX / "cuda" / "libraries.cpp", root / "libraries.cpp")
+    shutil.copy(FIX / "cuda" / "fp16.cu", root / "fp16.cu")
     result = run_scan(root, ScanOptions(jobs=1), tables)
     return {(f.use.path, f.use.line, f.use.symbol): dict(f.verdicts) for f in result.findings}
 
@@ -99,3 +100,40 @@ def test_musa_cudnn_verdicts_in_a_real_scan(scan):
     assert status.ref.startswith("MooreThreads/torch_musa@8b583b3f torch_musa/utils/mapping/dnn-naming.json")
     # no vendor map on CANN: the family default stays, and says it is inferred
     assert scan[("libraries.cpp", 15, "cudnnStatus_t")]["cann"].evidence == "inferred"
+
+
+# ------------------------------------------------- half / bf16 intrinsics: BANG C (NeuWare) and Ascend C (CANN A2/A3)
+def test_neuware_bang_table_names_intrinsics_cambricons_kernels_call(tables):
+    import neuware_bang_names as gen
+
+    known = gen.facts_names()
+    assert len(known) == 115 and "__bang_half2float" in known
+    text = (ROOT / "mappings" / "neuware" / "bang_fp16.yaml").read_text(encoding="utf-8")
+    assert text == gen.build(tables, known)
+    data = yaml.safe_load(text)
+    b = tables.backend("neuware")
+    assert data["evidence"] == "verified" and len(data["entries"]) == len(gen.PAIRS) == 35
+    for e in data["entries"]:
+        fam = tables.catalog[e["symbol"]].family
+        assert e["target"] == gen.PAIRS[e["symbol"]][0] and e["target"] in known, e
+        assert e["status"] == _family_default(b, fam).status, e
+        assert e["ref"].startswith(f"Cambricon/mlu-ops@73adc65d {gen.FILES[e['target']]} (calls {e['target']};")
+    # a BANG name that is not in the list of intrinsics Cambricon's kernels call is refused
+    with pytest.raises(SystemExit, match="__bang_half2float is not in bang_intrinsics_used_in_mlu_ops.txt"):
+        gen.build(tables, known - {"__bang_half2float"})
+
+
+def test_half_intrinsic_verdicts_in_a_real_scan(scan):
+    conv = scan[("fp16.cu", 4, "__float2half")]
+    assert (conv["neuware"].status, conv["neuware"].target, conv["neuware"].evidence) == \
+        ("partial", "__bang_float2half_rn", "verified")
+    assert conv["neuware"].ref.startswith("Cambricon/mlu-ops@73adc65d kernels/utils/common.h")
+    assert (conv["cann"].status, conv["cann"].target, conv["cann"].evidence) == ("adapt", "AscendC::Cast", "verified")
+    assert "RoundMode::CAST_RINT" in conv["cann"].note
+    assert conv["cann"].ref == "cannmirror/asc-devkit@0da921b9 include/basic_api/kernel_operator_vec_vconv_intf.h (Cast)"
+    mul = scan[("fp16.cu", 7, "__hmul")]
+    assert (mul["cann"].target, mul["cann"].evidence, mul["neuware"].target, mul["neuware"].evidence) == \
+        ("AscendC::Mul", "verified", "__bang_mul", "verified")
+    # no counterpart named for the paired type: it stays on the family default, inferred
+    pair = scan[("fp16.cu", 6, "__halves2half2")]
+    assert (pair["cann"].evidence, pair["neuware"].evidence) == ("inferred", "inferred")

@@ -195,19 +195,38 @@ def test_cann_triton_names_are_triton_ascends_exports(tables):
 
 def test_cann_950_simt_names_keep_the_a2_verdict_and_cite_asc_devkit(tables):
     """mappings/cann/simt_950.yaml (tools/cann_simt_names.py): on the 950 a CUDA device name the SIMT headers
-    declare is a verified rename to itself; on 910B/910C the family's verdict stays, marked inferred."""
+    declare is a verified rename to itself; on 910B/910C a half/bf16 intrinsic whose work an Ascend C vector API does
+    (A2_PAIRS) names that API, verified by its basic_api header; any other name keeps the family's verdict, marked
+    inferred."""
+    import sys
+
     import yaml
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from cann_simt_names import A2_PAIRS
 
     data = yaml.safe_load((ROOT / "mappings" / "cann" / "simt_950.yaml").read_text(encoding="utf-8"))
     b = tables.backend("cann")
-    assert len(data["entries"]) >= 150
+    assert len(data["entries"]) == 210
+    assert sum(e["symbol"] in A2_PAIRS for e in data["entries"]) == len(A2_PAIRS) == 38
     for e in data["entries"]:
         fam = tables.catalog[e["symbol"]].family
         default = next(b.family_defaults[f] for f in _parents(fam) if f in b.family_defaults)
-        assert (e["status"], e["note"], e["evidence"]) == (default.status, default.note.replace('"', "'"), "inferred")
+        if e["symbol"] in A2_PAIRS:
+            api, header, _ = A2_PAIRS[e["symbol"]]
+            assert (e["status"], e["target"], e["evidence"]) == (default.status, api, "verified"), e
+            assert e["ref"] == f"cannmirror/asc-devkit@0da921b9 include/basic_api/{header} ({api[9:]})"
+        else:
+            assert (e["status"], e["note"], e["evidence"]) == (default.status, default.note.replace('"', "'"),
+                                                               "inferred")
+        if "targets" not in e:  # not declared by the SIMT API: the Ascend C vector API on every target
+            assert e["symbol"] in A2_PAIRS, e
+            continue
         t = e["targets"]["950"]
         assert (t["status"], t["target"], t["evidence"]) == ("rename", e["symbol"], "verified")
         assert t["ref"].startswith("cannmirror/asc-devkit@0da921b9 include/simt_api/"), e
     per = b.target_differences("__half2float", "kernel.fp16")
-    assert (per["910b"].status, per["910b"].evidence) == ("adapt", "inferred")
+    assert (per["910b"].status, per["910b"].target, per["910b"].evidence) == ("adapt", "AscendC::Cast", "verified")
     assert (per["950"].status, per["950"].target, per["950"].evidence) == ("rename", "__half2float", "verified")
+    per = b.target_differences("__low2half", "kernel.fp16")  # no Ascend C counterpart named: inferred on A2/A3
+    assert (per["910b"].status, per["910b"].evidence, per["950"].evidence) == ("adapt", "inferred", "verified")

@@ -3,8 +3,10 @@
 asc-devkit's SIMT headers (include/simt_api/{asc_fp16,asc_bf16,asc_fp8,math_functions,device_functions,
 device_atomic_functions}.h, guarded by __NPU_ARCH__ == 3510) declare many CUDA names as they are: __half2float,
 __hfma2, hexp, rsqrtf, ... On the 950 target these are renames to themselves (`verified`, the header cited). On
-Atlas A2/A3 (SIMD) the row keeps the family's verdict and says it is `inferred`. Names that have a hand-written entry
-are left to it.
+Atlas A2/A3 (SIMD) a half/bf16 intrinsic in A2_PAIRS gets the Ascend C vector API that does its work (Cast, Add,
+MulAddDst, Exp, ...; the family's status, `verified` by the basic_api header that declares the API, checked on every
+run); any other name keeps the family's verdict and says it is `inferred`. Names that have a hand-written entry are
+left to it.
 
     python tools/cann_simt_names.py --asc-devkit /work/.mirror/cannmirror+asc-devkit/repo
 """
@@ -23,6 +25,77 @@ HEADERS = ("asc_fp16.h", "asc_bf16.h", "asc_fp8.h", "math_functions.h", "device_
 _DECL = re.compile(r"__SIMT_DEVICE_FUNCTIONS_DECL__\s+inline\s+[A-Za-z0-9_ ]+?\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 
+# On Atlas A2/A3 (SIMD, no SIMT) a CUDA half/bf16 intrinsic's work is an Ascend C vector API over LocalTensor
+# buffers. CUDA name -> (Ascend C API, basic_api header that declares it, what it does). The API and its @brief
+# (`dst = src0 * src1 + dst` for MulAddDst) are read in cannmirror/asc-devkit include/basic_api/; Cast's rounding
+# modes are RoundMode::CAST_RINT / CAST_TRUNC / CAST_FLOOR / CAST_CEIL (impl/basic_api/utils/kernel_utils_mode.h).
+_BIN, _UN, _CONV = ("kernel_operator_vec_binary_intf.h", "kernel_operator_vec_unary_intf.h",
+                    "kernel_operator_vec_vconv_intf.h")
+A2_PAIRS = {
+    "__half2float": ("AscendC::Cast", _CONV, "half -> float conversion (RoundMode::CAST_NONE)"),
+    "__float2half": ("AscendC::Cast", _CONV, "float -> half conversion (RoundMode::CAST_RINT)"),
+    "__float2half_rn": ("AscendC::Cast", _CONV, "float -> half conversion (RoundMode::CAST_RINT)"),
+    "__float2half_rz": ("AscendC::Cast", _CONV, "float -> half conversion (RoundMode::CAST_TRUNC)"),
+    "__float2half_rd": ("AscendC::Cast", _CONV, "float -> half conversion (RoundMode::CAST_FLOOR)"),
+    "__float2half_ru": ("AscendC::Cast", _CONV, "float -> half conversion (RoundMode::CAST_CEIL)"),
+    "__bfloat162float": ("AscendC::Cast", _CONV, "bf16 -> float conversion (RoundMode::CAST_NONE)"),
+    "__float2bfloat16": ("AscendC::Cast", _CONV, "float -> bf16 conversion (RoundMode::CAST_RINT)"),
+    "__float2bfloat16_rn": ("AscendC::Cast", _CONV, "float -> bf16 conversion (RoundMode::CAST_RINT)"),
+    "__float2bfloat16_rz": ("AscendC::Cast", _CONV, "float -> bf16 conversion (RoundMode::CAST_TRUNC)"),
+    "__hadd": ("AscendC::Add", _BIN, "element-wise add (dst = src0 + src1)"),
+    "__hadd2": ("AscendC::Add", _BIN, "element-wise add (dst = src0 + src1)"),
+    "__hsub": ("AscendC::Sub", _BIN, "element-wise subtract (dst = src0 - src1)"),
+    "__hsub2": ("AscendC::Sub", _BIN, "element-wise subtract (dst = src0 - src1)"),
+    "__hmul": ("AscendC::Mul", _BIN, "element-wise multiply (dst = src0 * src1)"),
+    "__hmul2": ("AscendC::Mul", _BIN, "element-wise multiply (dst = src0 * src1)"),
+    "__hdiv": ("AscendC::Div", _BIN, "element-wise divide (dst = src0 / src1)"),
+    "__h2div": ("AscendC::Div", _BIN, "element-wise divide (dst = src0 / src1)"),
+    "__hmax": ("AscendC::Max", _BIN, "element-wise maximum"),
+    "__hmax2": ("AscendC::Max", _BIN, "element-wise maximum"),
+    "__hmin": ("AscendC::Min", _BIN, "element-wise minimum"),
+    "__hmin2": ("AscendC::Min", _BIN, "element-wise minimum"),
+    "__hfma": ("AscendC::MulAddDst", _BIN, "fused multiply-add (dst = src0 * src1 + dst)"),
+    "__hfma2": ("AscendC::MulAddDst", _BIN, "fused multiply-add (dst = src0 * src1 + dst)"),
+    "__habs": ("AscendC::Abs", _UN, "element-wise absolute value"),
+    "__habs2": ("AscendC::Abs", _UN, "element-wise absolute value"),
+    "__hneg": ("AscendC::Neg", _UN, "element-wise negation"),
+    "__hneg2": ("AscendC::Neg", _UN, "element-wise negation"),
+    "hexp": ("AscendC::Exp", _UN, "element-wise exp"),
+    "h2exp": ("AscendC::Exp", _UN, "element-wise exp"),
+    "hlog": ("AscendC::Ln", _UN, "element-wise natural log"),
+    "h2log": ("AscendC::Ln", _UN, "element-wise natural log"),
+    "hsqrt": ("AscendC::Sqrt", _UN, "element-wise square root"),
+    "h2sqrt": ("AscendC::Sqrt", _UN, "element-wise square root"),
+    "hrsqrt": ("AscendC::Rsqrt", _UN, "element-wise reciprocal square root"),
+    "h2rsqrt": ("AscendC::Rsqrt", _UN, "element-wise reciprocal square root"),
+    "hrcp": ("AscendC::Reciprocal", _UN, "element-wise reciprocal"),
+    "h2rcp": ("AscendC::Reciprocal", _UN, "element-wise reciprocal"),
+}
+_API_DECL = re.compile(r"__aicore__\s+inline\s+void\s+([A-Za-z]+)\s*\(")
+
+
+def a2_apis(git_dir: Path) -> dict[str, set[str]]:
+    """basic_api header -> the Ascend C API names it declares (to check A2_PAIRS against the SDK source)."""
+    sha = subprocess.run(["git", "--git-dir", str(git_dir), "rev-parse", "HEAD"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    out: dict[str, set[str]] = {}
+    for h in {h for _, h, _ in A2_PAIRS.values()}:
+        text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{sha}:include/basic_api/{h}"],
+                              capture_output=True, text=True, check=True).stdout
+        out[h] = set(_API_DECL.findall(text))
+    return out
+
+
+def a2_verdict(sym: str, status: str, sha: str) -> str:
+    """The A2/A3 verdict lines of an A2_PAIRS name: the family's status, the Ascend C API, verified."""
+    api, header, what = A2_PAIRS[sym]
+    return "\n".join([f"    status: {status}", f"    target: \"{api}\"",
+                      f"    note: \"{what} on LocalTensor buffers with {api} (Ascend C vector API on A2/A3); the "
+                      "scalar CUDA call becomes part of the vectorised kernel\"",
+                      f"    ref: \"cannmirror/asc-devkit@{sha} include/basic_api/{header} ({api.split('::')[1]})\"",
+                      "    evidence: verified"])
+
+
 def declared(git_dir: Path) -> tuple[str, dict[str, str]]:
     sha = subprocess.run(["git", "--git-dir", str(git_dir), "rev-parse", "HEAD"], capture_output=True, text=True,
                          check=True).stdout.strip()
@@ -38,18 +111,23 @@ def declared(git_dir: Path) -> tuple[str, dict[str, str]]:
 def build(tables, sha: str, names: dict[str, str]) -> str:
     b = tables.backend("cann")
     lines = ["# Generated by tools/cann_simt_names.py: CUDA device names the Ascend 950 SIMT API declares unchanged",
-             f"# (cannmirror/asc-devkit@{sha} include/simt_api/*.h). A2/A3 keep the family verdict (inferred).",
+             f"# (cannmirror/asc-devkit@{sha} include/simt_api/*.h). A2/A3: the Ascend C vector API that does a",
+             "# half/bf16 intrinsic's work (A2_PAIRS, verified in include/basic_api/), else the family verdict (inferred).",
              "entries:"]
     for sym in sorted(tables.catalog):
         fam = tables.catalog[sym].family
-        if sym not in names or not fam.startswith(("kernel", "cuda-math")):
+        if (sym not in names and sym not in A2_PAIRS) or not fam.startswith(("kernel", "cuda-math")):
             continue
         v = b.lookup(sym, fam)
         if v.rule != "family":  # a hand-written row decides
             continue
         note = v.note.replace('"', "'")
-        lines += [f"  - symbol: {sym}", f"    status: {v.status}", f"    note: \"{note}\"", f"    ref: \"{v.ref}\"",
-                  "    evidence: inferred", "    targets:",
+        lines += [f"  - symbol: {sym}"]
+        lines += [a2_verdict(sym, v.status, sha)] if sym in A2_PAIRS else [
+            f"    status: {v.status}", f"    note: \"{note}\"", f"    ref: \"{v.ref}\"", "    evidence: inferred"]
+        if sym not in names:
+            continue
+        lines += ["    targets:",
                   f"      \"950\": {{status: rename, target: {sym}, note: \"same name in the Ascend C SIMT API on 950 "
                   f"(simt_api/{names[sym]})\", ref: \"cannmirror/asc-devkit@{sha} include/simt_api/{names[sym]}\", "
                   "evidence: verified}"]
@@ -64,6 +142,11 @@ def main() -> int:
     from portcheck.tables import load_tables
 
     sha, names = declared(args.asc_devkit)
+    apis = a2_apis(args.asc_devkit)
+    wrong = [s for s, (api, h, _) in A2_PAIRS.items() if api.split("::")[1] not in apis[h]]
+    if wrong:
+        print(f"not declared in asc-devkit include/basic_api: {wrong}", file=sys.stderr)
+        return 1
     OUT.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
     OUT.write_text(build(load_tables(), sha, names), encoding="utf-8")
     print(f"wrote {OUT}")
