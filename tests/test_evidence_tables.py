@@ -98,8 +98,11 @@ def test_musa_cudnn_verdicts_in_a_real_scan(scan):
     assert (status.status, status.target, status.rule, status.evidence) == ("adapt", "mudnnStatus_t", "exact",
                                                                             "mapped")
     assert status.ref.startswith("MooreThreads/torch_musa@8b583b3f torch_musa/utils/mapping/dnn-naming.json")
-    # no vendor map on CANN: the family default stays, and says it is inferred
-    assert scan[("libraries.cpp", 15, "cudnnStatus_t")]["cann"].evidence == "inferred"
+    # CANN and NeuWare: the name torch_npu / torch_mlu use for the same thing (tools/dnn_enum_names.py)
+    cann, mlu = (scan[("libraries.cpp", 15, "cudnnStatus_t")][b] for b in ("cann", "neuware"))
+    assert (cann.status, cann.target, cann.evidence) == ("adapt", "aclnnStatus", "verified")
+    assert cann.ref == "Ascend/pytorch@9e73e708 torch_npu/csrc/core/npu/interface/OpInterface.cpp (uses aclnnStatus)"
+    assert (mlu.status, mlu.target, mlu.evidence) == ("adapt", "cnnlStatus_t", "verified")
 
 
 # ------------------------------------------------- half / bf16 intrinsics: BANG C (NeuWare) and Ascend C (CANN A2/A3)
@@ -137,3 +140,27 @@ def test_half_intrinsic_verdicts_in_a_real_scan(scan):
     # no counterpart named for the paired type: it stays on the family default, inferred
     pair = scan[("fp16.cu", 6, "__halves2half2")]
     assert (pair["cann"].evidence, pair["neuware"].evidence) == ("inferred", "inferred")
+
+
+def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
+    import dnn_enum_names as gen
+
+    for backend, rel, count in (("cann", "cann/cudnn_acl.yaml", 16), ("neuware", "neuware/cudnn_cnnl.yaml", 18)):
+        text = (ROOT / "mappings" / rel).read_text(encoding="utf-8")
+        assert text == gen.build(tables, backend)
+        data = yaml.safe_load(text)
+        b = tables.backend(backend)
+        assert data["evidence"] == "verified" and len(data["entries"]) == count
+        pairs = gen.PAIRS[backend][2]
+        for e in data["entries"]:
+            assert (e["status"], e["target"]) == (_family_default(b, "cudnn").status, pairs[e["symbol"]][0]), e
+            assert b.lookup(e["symbol"], "cudnn").evidence == "verified"
+    cann, mlu = tables.backend("cann"), tables.backend("neuware")
+    assert (cann.lookup("CUDNN_DATA_HALF", "cudnn").target, mlu.lookup("CUDNN_DATA_HALF", "cudnn").target) == \
+        ("ACL_FLOAT16", "CNNL_DTYPE_HALF")
+    assert cann.lookup("CUDNN_TENSOR_NHWC", "cudnn").ref == \
+        "Ascend/pytorch@9e73e708 torch_npu/csrc/core/NPUSerialization.cpp (uses ACL_FORMAT_NHWC)"
+    # a hand-written row keeps deciding; a name neither port names keeps the family default, inferred
+    assert cann.lookup("cudnnCreate", "cudnn").rule == "exact" and "cnnlCreate" not in cann.lookup("cudnnCreate",
+                                                                                                 "cudnn").ref
+    assert cann.lookup("cudnn_frontend::Tensor", "cudnn").evidence == "inferred"
