@@ -203,15 +203,20 @@ def test_cann_950_simt_names_keep_the_a2_verdict_and_cite_asc_devkit(tables):
     import yaml
 
     sys.path.insert(0, str(ROOT / "tools"))
-    from cann_simt_names import A2_PAIRS
+    from cann_simt_names import A2_PAIRS, PAIRED_TYPES
 
     data = yaml.safe_load((ROOT / "mappings" / "cann" / "simt_950.yaml").read_text(encoding="utf-8"))
     b = tables.backend("cann")
-    assert len(data["entries"]) == 210
+    assert len(data["entries"]) == 212
     assert sum(e["symbol"] in A2_PAIRS for e in data["entries"]) == len(A2_PAIRS) == 38
     for e in data["entries"]:
         fam = tables.catalog[e["symbol"]].family
         default = next(b.family_defaults[f] for f in _parents(fam) if f in b.family_defaults)
+        if e["symbol"] in PAIRED_TYPES:  # 950-only in the SIMT headers: adapt on A2/A3, the SIMT type on 950
+            name, header = PAIRED_TYPES[e["symbol"]]
+            assert (e["status"], e["evidence"], e["targets"]["950"]["target"]) == ("adapt", "verified", name)
+            assert e["ref"].startswith(f"cannmirror/asc-devkit@0da921b9 include/simt_api/{header} (#if __NPU_ARCH__")
+            continue
         if e["symbol"] in A2_PAIRS:
             api, header, _ = A2_PAIRS[e["symbol"]]
             assert (e["status"], e["target"], e["evidence"]) == (default.status, api, "verified"), e

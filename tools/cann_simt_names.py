@@ -5,7 +5,8 @@ device_atomic_functions}.h, guarded by __NPU_ARCH__ == 3510) declare many CUDA n
 __hfma2, hexp, rsqrtf, ... On the 950 target these are renames to themselves (`verified`, the header cited). On
 Atlas A2/A3 (SIMD) a half/bf16 intrinsic in A2_PAIRS gets the Ascend C vector API that does its work (Cast, Add,
 MulAddDst, Exp, ...; the family's status, `verified` by the basic_api header that declares the API, checked on every
-run); any other name keeps the family's verdict and says it is `inferred`. Names that have a hand-written entry are
+run); the paired types half2 / nv_bfloat162 cite the SIMT header that has them only for the 950 (`half2`,
+`bfloat16x2_t`); any other name keeps the family's verdict and says it is `inferred`. Names that have a hand-written entry are
 left to it.
 
     python tools/cann_simt_names.py --asc-devkit /work/.mirror/cannmirror+asc-devkit/repo
@@ -71,6 +72,13 @@ A2_PAIRS = {
     "hrcp": ("AscendC::Reciprocal", _UN, "element-wise reciprocal"),
     "h2rcp": ("AscendC::Reciprocal", _UN, "element-wise reciprocal"),
 }
+# Paired half types: Ascend C spells them `half2` / `bfloat16x2_t` only in the SIMT API, whose headers are built for
+# __NPU_ARCH__ 3510 / 5102 (`#if` at the top of simt_api/asc_fp16.h and asc_bf16.h), not for A2/A3 (2201).
+# CUDA name -> (Ascend C SIMT name, header that uses it in its declarations).
+PAIRED_TYPES = {
+    "half2": ("half2", "asc_fp16.h"),
+    "nv_bfloat162": ("bfloat16x2_t", "asc_bf16.h"),
+}
 _API_DECL = re.compile(r"__aicore__\s+inline\s+void\s+([A-Za-z]+)\s*\(")
 
 
@@ -116,10 +124,22 @@ def build(tables, sha: str, names: dict[str, str]) -> str:
              "entries:"]
     for sym in sorted(tables.catalog):
         fam = tables.catalog[sym].family
-        if (sym not in names and sym not in A2_PAIRS) or not fam.startswith(("kernel", "cuda-math")):
+        if (sym not in names and sym not in A2_PAIRS and sym not in PAIRED_TYPES) or \
+                not fam.startswith(("kernel", "cuda-math")):
             continue
         v = b.lookup(sym, fam)
         if v.rule != "family":  # a hand-written row decides
+            continue
+        if sym in PAIRED_TYPES:
+            name, header = PAIRED_TYPES[sym]
+            ref = f"cannmirror/asc-devkit@{sha} include/simt_api/{header}"
+            lines += [f"  - symbol: {sym}", f"    status: {v.status}",
+                      f"    note: \"paired type: Ascend C has {name} only in the SIMT API, built for __NPU_ARCH__ 3510 "
+                      f"(950); on A2/A3 (2201) keep pairs in LocalTensor<half/bfloat16_t> buffers for vector ops\"",
+                      f"    ref: \"{ref} (#if __NPU_ARCH__ == 3510 || 5102; {name} in its declarations)\"",
+                      "    evidence: verified", "    targets:",
+                      f"      \"950\": {{status: rename, target: {name}, note: \"the SIMT API's paired type on 950 "
+                      f"(simt_api/{header})\", ref: \"{ref}\", evidence: verified}}"]
             continue
         note = v.note.replace('"', "'")
         lines += [f"  - symbol: {sym}"]
@@ -147,6 +167,12 @@ def main() -> int:
     if wrong:
         print(f"not declared in asc-devkit include/basic_api: {wrong}", file=sys.stderr)
         return 1
+    for sym, (name, header) in PAIRED_TYPES.items():
+        text = subprocess.run(["git", "--git-dir", str(args.asc_devkit), "show", f"HEAD:include/simt_api/{header}"],
+                              capture_output=True, text=True, check=True).stdout
+        if "#if (__NPU_ARCH__ == 3510) || (__NPU_ARCH__ == 5102)" not in text or not re.search(rf"\b{name}\b", text):
+            print(f"{sym}: include/simt_api/{header} no longer has {name} under the 3510/5102 guard", file=sys.stderr)
+            return 1
     OUT.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
     OUT.write_text(build(load_tables(), sha, names), encoding="utf-8")
     print(f"wrote {OUT}")
