@@ -145,7 +145,7 @@ def test_half_intrinsic_verdicts_in_a_real_scan(scan):
 def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
     import dnn_enum_names as gen
 
-    for backend, rel, count in (("cann", "cann/cudnn_acl.yaml", 16), ("neuware", "neuware/cudnn_cnnl.yaml", 18)):
+    for backend, rel, count in (("cann", "cann/cudnn_acl.yaml", 16), ("neuware", "neuware/cnnl_names.yaml", 32)):
         text = (ROOT / "mappings" / rel).read_text(encoding="utf-8")
         assert text == gen.build(tables, backend)
         data = yaml.safe_load(text)
@@ -153,13 +153,18 @@ def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
         assert data["evidence"] == "verified" and len(data["entries"]) == count
         pairs = gen.PAIRS[backend][2]
         for e in data["entries"]:
-            assert (e["status"], e["target"]) == (_family_default(b, "cudnn").status, pairs[e["symbol"]][0]), e
-            assert b.lookup(e["symbol"], "cudnn").evidence == "verified"
+            fam = tables.catalog[e["symbol"]].family
+            assert (e["status"], e["target"]) == (_family_default(b, fam).status, pairs[e["symbol"]][0]), e
+            assert b.lookup(e["symbol"], fam).evidence == "verified"
     cann, mlu = tables.backend("cann"), tables.backend("neuware")
     assert (cann.lookup("CUDNN_DATA_HALF", "cudnn").target, mlu.lookup("CUDNN_DATA_HALF", "cudnn").target) == \
         ("ACL_FLOAT16", "CNNL_DTYPE_HALF")
     assert cann.lookup("CUDNN_TENSOR_NHWC", "cudnn").ref == \
         "Ascend/pytorch@9e73e708 torch_npu/csrc/core/NPUSerialization.cpp (uses ACL_FORMAT_NHWC)"
+    v = mlu.lookup("cublasLtMatmulDescSetAttribute", "cublaslt")
+    assert (v.status, v.target, v.evidence) == ("adapt", "cnnlSetMatMulDescAttr", "verified")
+    assert mlu.lookup("CUBLAS_OP_T", "cublas").target == "CNNL_MATMUL_DESC_TRANSA"
+    assert mlu.lookup("cublasLtMatmul", "cublaslt").target == "cnnlMatMulEx_v2"  # the hand-written row
     # a hand-written row keeps deciding; a name neither port names keeps the family default, inferred
     assert cann.lookup("cudnnCreate", "cudnn").rule == "exact" and "cnnlCreate" not in cann.lookup("cudnnCreate",
                                                                                                  "cudnn").ref

@@ -1,5 +1,6 @@
-"""Write mappings/cann/cudnn_acl.yaml and mappings/neuware/cudnn_cnnl.yaml: cuDNN data types, layouts, status
-codes and handle calls with the vendor name that plays the same role, as the vendor's own PyTorch port uses it.
+"""Write mappings/cann/cudnn_acl.yaml and mappings/neuware/cnnl_names.yaml: cuDNN (and, for CNNL, cuBLAS / cuBLASLt)
+data types, layouts, status codes, handle and descriptor calls with the vendor name that plays the same role, as
+the vendor's own PyTorch port uses it.
 
 A `CUDNN_DATA_FLOAT` or `cudnnStatus_t` finding on CANN or NeuWare used to rest on the cudnn family default
 (`adapt`, `inferred`). The vendors' PyTorch back ends spell the same things in their own libraries:
@@ -9,12 +10,14 @@ A `CUDNN_DATA_FLOAT` or `cudnnStatus_t` finding on CANN or NeuWare used to rest 
   ...), names formats ACL_FORMAT_NCHW / ACL_FORMAT_NHWC, and returns aclnnStatus from aclnn calls.
 - NeuWare: torch_mlu (Cambricon/torch_mlu@d578002c) builds CNNL descriptors with cnnlDataType_t (CNNL_DTYPE_FLOAT,
   ...), cnnlTensorLayout_t (CNNL_LAYOUT_NHWC), checks cnnlStatus_t against CNNL_STATUS_SUCCESS and owns a
-  cnnlHandle_t (cnnlCreate / cnnlSetQueue / cnnlDestroy).
+  cnnlHandle_t (cnnlCreate / cnnlSetQueue / cnnlDestroy); its matmuls use the same handle, cnnlStatus_t, tensor
+  descriptors and a cnnlMatMulDescriptor_t whose CNNL_MATMUL_DESC_TRANSA/B attributes carry the transposition.
 
 PAIRS below says which vendor name plays the cuDNN name's role, and the file of the vendor's source that uses it
-(recheck with --ascend-pytorch / --torch-mlu). Each catalog name whose verdict is the cudnn family default becomes
-an exact entry with the family's status (the call around it still changes: aclnn's two-phase calls, CNNL's
-descriptors), the vendor name as target and `evidence: verified`. Names with a hand-written entry are left to it.
+(recheck with --ascend-pytorch / --torch-mlu). Each catalog name whose verdict is a family default (cudnn, cublas,
+cublaslt) becomes an exact entry with the family's status (the call around it still changes: aclnn's two-phase
+calls, CNNL's descriptors), the vendor name as target and `evidence: verified`. Names with a hand-written entry are
+left to it.
 
     python tools/dnn_enum_names.py [--ascend-pytorch GIT_DIR] [--torch-mlu GIT_DIR]
 """
@@ -31,6 +34,9 @@ _CAST = "torch_mlu/csrc/aten/operators/cnnl/internal/cast_internal.cpp"
 _DESC = "torch_mlu/csrc/aten/cnnl/cnnlOpDescriptors.cpp"
 _TDESC = "torch_mlu/csrc/aten/cnnl/cnnlTensorDesc.cpp"
 _HANDLE = "torch_mlu/csrc/aten/cnnl/cnnlHandle.cpp"
+_ADDMM = "torch_mlu/csrc/aten/operators/cnnl/internal/addmm_internal.cpp"
+_TRANS = ("transposition is the CNNL_MATMUL_DESC_TRANSA / CNNL_MATMUL_DESC_TRANSB matmul-descriptor attribute "
+          "(0 or 1), set with cnnlSetMatMulDescAttr")
 _EXC = "torch_mlu/csrc/aten/utils/exceptions.h"
 # backend -> (output, vendor repo@commit, {cuDNN name: (vendor name, vendor file that uses it)})
 PAIRS = {
@@ -52,7 +58,7 @@ PAIRS = {
         "CUDNN_TENSOR_NHWC": ("ACL_FORMAT_NHWC", "torch_npu/csrc/core/NPUSerialization.cpp"),
         "cudnnStatus_t": ("aclnnStatus", "torch_npu/csrc/core/npu/interface/OpInterface.cpp"),
     }),
-    "neuware": (ROOT / "mappings" / "neuware" / "cudnn_cnnl.yaml", "Cambricon/torch_mlu@d578002c", {
+    "neuware": (ROOT / "mappings" / "neuware" / "cnnl_names.yaml", "Cambricon/torch_mlu@d578002c", {
         "cudnnDataType_t": ("cnnlDataType_t", _DESC),
         "CUDNN_DATA_FLOAT": ("CNNL_DTYPE_FLOAT", _DESC),
         "CUDNN_DATA_HALF": ("CNNL_DTYPE_HALF", _DESC),
@@ -77,6 +83,23 @@ PAIRS = {
         "cudnnTensorDescriptor_t": ("cnnlTensorDescriptor_t", "torch_mlu/csrc/aten/cnnl/cnnlHeuristicResult.cpp"),
         "cudnnCreateTensorDescriptor": ("cnnlCreateTensorDescriptor", _TDESC),
         "cudnnDestroyTensorDescriptor": ("cnnlDestroyTensorDescriptor", "torch_mlu/csrc/aten/cnnl/cnnlTensorDesc.h"),
+        # cuBLAS / cuBLASLt: torch_mlu's matmuls are CNNL calls on the same handle and tensor descriptors
+        "CUBLAS_STATUS_SUCCESS": ("CNNL_STATUS_SUCCESS", _EXC),
+        "cublasStatus_t": ("cnnlStatus_t", "torch_mlu/csrc/aten/cnnl/cnnlAlgorithms.h"),
+        "cublasDestroy": ("cnnlDestroy", _HANDLE),
+        "cublasLtDestroy": ("cnnlDestroy", _HANDLE),
+        "cublasOperation_t": ("CNNL_MATMUL_DESC_TRANSA", _ADDMM, _TRANS),
+        "CUBLAS_OP_N": ("CNNL_MATMUL_DESC_TRANSA", _ADDMM, _TRANS),
+        "CUBLAS_OP_T": ("CNNL_MATMUL_DESC_TRANSA", _ADDMM, _TRANS),
+        "cublasLtMatmulDesc_t": ("cnnlMatMulDescriptor_t", "torch_mlu/csrc/aten/cnnl/cnnlHeuristicResult.cpp"),
+        "cublasLtMatmulDescDestroy": ("cnnlMatMulDescDestroy", "torch_mlu/csrc/aten/cnnl/cnnlOpDescriptors.h"),
+        "cublasLtMatmulDescSetAttribute": ("cnnlSetMatMulDescAttr", "torch_mlu/csrc/aten/cnnl/cnnlOpDescriptors.cpp"),
+        "CUBLASLT_MATMUL_DESC_TRANSA": ("CNNL_MATMUL_DESC_TRANSA", _ADDMM),
+        "CUBLASLT_MATMUL_DESC_TRANSB": ("CNNL_MATMUL_DESC_TRANSB", _ADDMM),
+        "cublasLtMatrixLayout_t": ("cnnlTensorDescriptor_t", "torch_mlu/csrc/aten/cnnl/cnnlHeuristicResult.cpp",
+                                   "a CNNL matmul takes tensor descriptors where cuBLASLt takes matrix layouts"),
+        "cublasLtMatrixLayoutDestroy": ("cnnlDestroyTensorDescriptor", "torch_mlu/csrc/aten/cnnl/cnnlTensorDesc.h",
+                                        "a CNNL matmul takes tensor descriptors where cuBLASLt takes matrix layouts"),
     }),
 }
 WHAT = {"cann": "torch_npu's name for the same thing in ACL/aclnn", "neuware": "torch_mlu's name for the same thing in CNNL"}
@@ -91,11 +114,12 @@ def _family_default(b, fam: str):
 def build(tables, backend: str) -> str:
     b = tables.backend(backend)
     _out, repo, pairs = PAIRS[backend]
-    lines = [f"# Generated by tools/dnn_enum_names.py: cuDNN names -> the name {repo.split('@')[0]} uses for the same",
-             f"# thing ({repo}). The cudnn family's status; evidence verified by the cited vendor file.",
+    libs = "cuDNN/cuBLAS" if backend == "neuware" else "cuDNN"
+    lines = [f"# Generated by tools/dnn_enum_names.py: {libs} names -> the name {repo.split('@')[0]} uses for the same",
+             f"# thing ({repo}). The family's status; evidence verified by the cited vendor file.",
              "evidence: verified", "entries:"]
     for sym in sorted(pairs):
-        target, path = pairs[sym]
+        target, path, *why = pairs[sym]
         entry = tables.catalog.get(sym)
         if entry is None:
             continue
@@ -104,14 +128,15 @@ def build(tables, backend: str) -> str:
         if v.rule != "family" and v.ref != ref:
             continue  # a hand-written entry decides
         lines += [f"  - symbol: {sym}", f"    status: {_family_default(b, entry.family).status}",
-                  f"    target: {target}", f"    note: \"{WHAT[backend]}: {target}\"", f"    ref: \"{ref}\""]
+                  f"    target: {target}", f"    note: \"{WHAT[backend]}: {target}{'; ' + why[0] if why else ''}\"",
+                  f"    ref: \"{ref}\""]
     return "\n".join(lines) + "\n"
 
 
 def check_files(backend: str, git_dir: Path) -> list[str]:
     """Pairs whose cited file does not use the vendor name as a whole word (empty when PAIRS is right)."""
     out = []
-    for sym, (target, path) in PAIRS[backend][2].items():
+    for sym, (target, path, *_why) in PAIRS[backend][2].items():
         r = subprocess.run(["git", "--git-dir", str(git_dir), "grep", "-q", "-w", target, "HEAD", "--", path],
                            capture_output=True, check=False)
         if r.returncode != 0:
