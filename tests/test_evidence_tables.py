@@ -169,3 +169,19 @@ def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
     assert cann.lookup("cudnnCreate", "cudnn").rule == "exact" and "cnnlCreate" not in cann.lookup("cudnnCreate",
                                                                                                  "cudnn").ref
     assert cann.lookup("cudnn_frontend::Tensor", "cudnn").evidence == "inferred"
+
+
+# ------------------------------------------------------- torch C++ device checks: what torch_npu / torch_mlu write
+def test_torch_cpp_device_names_cite_the_vendor_ports_cpp(tables):
+    cann, mlu = tables.backend("cann"), tables.backend("neuware")
+    for b, repo in ((cann, "Ascend/pytorch@9e73e708 torch_npu/csrc/"),
+                    (mlu, "Cambricon/torch_mlu@d578002c torch_mlu/csrc/")):
+        v = b.lookup("at::Tensor::is_cuda", "torch-cpp.dispatch")
+        assert (v.status, v.target, v.evidence) == ("rename", "at::Tensor::is_privateuseone", "verified")
+        assert v.ref.startswith(repo) and "is_privateuseone()" in v.ref
+        v = b.lookup("c10::DispatchKey::CUDA", "torch-cpp.dispatch")
+        assert (v.status, v.target, v.evidence) == ("rename", "c10::DispatchKey::PrivateUse1", "verified")
+    v = mlu.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda")
+    assert (v.status, v.target, v.evidence) == ("adapt", "torch_mlu::getDeviceProperties", "verified")
+    # no torch_npu counterpart was looked up: the family default stays, inferred
+    assert cann.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda").evidence == "inferred"
