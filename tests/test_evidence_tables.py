@@ -145,7 +145,7 @@ def test_half_intrinsic_verdicts_in_a_real_scan(scan):
 def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
     import dnn_enum_names as gen
 
-    for backend, rel, count in (("cann", "cann/cudnn_acl.yaml", 16), ("neuware", "neuware/cnnl_names.yaml", 32)):
+    for backend, rel, count in (("cann", "cann/cudnn_acl.yaml", 17), ("neuware", "neuware/cnnl_names.yaml", 35)):
         text = (ROOT / "mappings" / rel).read_text(encoding="utf-8")
         assert text == gen.build(tables, backend)
         data = yaml.safe_load(text)
@@ -164,6 +164,10 @@ def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
     v = mlu.lookup("cublasLtMatmulDescSetAttribute", "cublaslt")
     assert (v.status, v.target, v.evidence) == ("adapt", "cnnlSetMatMulDescAttr", "verified")
     assert mlu.lookup("CUBLAS_OP_T", "cublas").target == "CNNL_MATMUL_DESC_TRANSA"
+    v = cann.lookup("CUmemGenericAllocationHandle", "cuda-driver")
+    assert (v.status, v.target, v.evidence) == ("partial", "aclrtDrvMemHandle", "verified")
+    assert (mlu.lookup("CUdeviceptr", "cuda-driver").target, mlu.lookup("cudaIpcMemHandle_t", "cuda-runtime.ipc").target) \
+        == ("CNaddr", "cnrtIpcMemHandle")
     assert mlu.lookup("cublasLtMatmul", "cublaslt").target == "cnnlMatMulEx_v2"  # the hand-written row
     # a hand-written row keeps deciding; a name neither port names keeps the family default, inferred
     assert cann.lookup("cudnnCreate", "cudnn").rule == "exact" and "cnnlCreate" not in cann.lookup("cudnnCreate",
