@@ -189,3 +189,24 @@ def test_torch_cpp_device_names_cite_the_vendor_ports_cpp(tables):
     assert (v.status, v.target, v.evidence) == ("adapt", "torch_mlu::getDeviceProperties", "verified")
     # no torch_npu counterpart was looked up: the family default stays, inferred
     assert cann.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda").evidence == "inferred"
+
+
+def test_musa_torch_cpp_names_torch_musa_writes(tables):
+    """mappings/musa/torch_cpp_musa.yaml (tools/musa_torch_cpp_names.py): an at::cuda / c10::cuda name is a verified
+    rename when torch_musa's C++ writes its musa counterpart, cited by file; the others keep the family default."""
+    import musa_torch_cpp_names as gen
+
+    data = yaml.safe_load((ROOT / "mappings" / "musa" / "torch_cpp_musa.yaml").read_text(encoding="utf-8"))
+    b = tables.backend("musa")
+    assert data["evidence"] == "verified" and len(data["entries"]) == 20
+    for e in data["entries"]:
+        assert e["target"] == gen.musa_name(e["symbol"]) and e["status"] == "rename", e
+        assert e["ref"].startswith("MooreThreads/torch_musa@8b583b3f torch_musa/csrc/")
+        assert e["ref"].endswith(f"(uses {e['target']})")
+    assert gen.musa_name("at::cuda::getCurrentCUDAStream") == "at::musa::getCurrentMUSAStream"
+    v = b.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda")
+    assert (v.target, v.evidence) == ("at::musa::getCurrentDeviceProperties", "verified")
+    # the rest of the candidates: torch_musa does not write the musa name, so the family default stays
+    done = {e["symbol"] for e in data["entries"]}
+    assert len(gen.candidates(tables)) == 19 and not done & set(gen.candidates(tables))
+    assert b.lookup("c10::DispatchKey::CUDA", "torch-cpp.dispatch").target == "c10::DispatchKey::PrivateUse1"
