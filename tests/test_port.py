@@ -196,8 +196,8 @@ def test_the_ported_example_has_no_rename_left(tmp_path, cache, backend):
     same = {f["symbol"] for f in doc["findings"] if f["verdicts"][backend]["status"] == "rename"}
     expected = {"musa": {"<<<>>>", "__device__", "__expf", "__global__", "__shared__", "__syncthreads",
                          "atomicAdd", "blockDim", "blockIdx", "dim3", "threadIdx"},
-                "cann": {"at::Tensor::is_cuda", "torch.utils.cpp_extension.BuildExtension"},
-                "neuware": {"at::Tensor::is_cuda"}}[backend]
+                "cann": {"torch.utils.cpp_extension.BuildExtension"},
+                "neuware": set()}[backend]  # is_cuda -> is_privateuseone (torch_npu / torch_mlu C++, issue 14)
     assert same == expected
     r = run_cli(["port", str(repo), "--backend", backend], tmp_path, cache)
     assert r.returncode == 0 and r.stdout == ""
@@ -228,9 +228,10 @@ def test_html_card_says_what_port_does_automatically(tmp_path, cache):
     r = run_cli(["scan", str(EXAMPLE), "-f", "html", "-o", str(html), "-q", "--no-cache"], tmp_path, cache)
     assert r.returncode == 0, r.stderr
     page = html.read_text(encoding="utf-8")
-    for backend, edits, same in (("cann", 17, 6), ("musa", 33, 24), ("neuware", 20, 4)):
+    for backend, edits, same in (("cann", 21, 2), ("musa", 33, 24), ("neuware", 24, 0)):
+        tail = f" · {same} renames have no new name in the tables" if same else ""  # the clause only when some are
         assert (f"Automatic: <code>portcheck port --backend {backend}</code> makes <b>{edits}</b> rename edits"
-                f" · {same} renames have no new name in the tables</p>") in page
+                f"{tail}</p>") in page
         r = run_cli(["port", str(EXAMPLE), "--backend", backend, "-o", str(tmp_path / f"{backend}.diff")], tmp_path,
                     cache)
         assert f"; {edits} of {edits + same} rename findings done ({same} have no new name in the tables)" in r.stdout
