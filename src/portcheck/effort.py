@@ -624,7 +624,8 @@ def _estimate_backend(findings: list[Finding], project: Project, tables: Tables,
     lw = w["learn_hours"]["rename"]
     for (phase, cat), names in sorted(rename_names.items()):
         items.append(_item(cat, "renames: distinct names (table, header or shim entry)", len(names), lw, "h/name",
-                           len(names) * lw, rng_of(cat), phase=phase, status="learn-rename", symbols=sorted(names)))
+                           len(names) * lw, rng_of(cat), mechanical=True, phase=phase, status="learn-rename",
+                           symbols=sorted(names)))
     passes: dict[str, str] = {}
     for (phase, group), files in sorted(rename_files.items()):
         pfm = float(w["renames"]["per_file_minutes"].get(group, 0))
