@@ -168,24 +168,18 @@ class Job(NamedTuple):
     composite_hours: float
 
 
-_JOBS_CACHE: dict[int, list[Job]] = {}
-
-
 def compile_jobs(raw: list[dict[str, Any]]) -> list[Job]:
-    key = id(raw)
-    jobs = _JOBS_CACHE.get(key)
-    if jobs is None:
-        jobs = []
-        for j in raw:
-            try:
-                jobs.append(Job(j["id"], j.get("description", ""), re.compile(j["name"], re.I),
-                                re.compile(j["path"], re.I), bool(j.get("composite")),
-                                float(j.get("vendor_op_hours", 0)), float(j.get("composite_hours", 0))))
-            except (KeyError, re.error, TypeError, ValueError) as exc:
-                raise TableError(f"kernel_jobs.yaml: job {j.get('id', '?')!r}: {exc}") from None
-        if not any(j.id == "other" for j in jobs):
-            jobs.append(Job("other", "anything else", re.compile("$^"), re.compile("$^"), False, 8.0, 0.0))
-        _JOBS_CACHE[key] = jobs
+    """The taxonomy as compiled patterns (re caches the compiled expressions between estimates)."""
+    jobs = []
+    for j in raw:
+        try:
+            jobs.append(Job(j["id"], j.get("description", ""), re.compile(j["name"], re.I),
+                            re.compile(j["path"], re.I), bool(j.get("composite")),
+                            float(j.get("vendor_op_hours", 0)), float(j.get("composite_hours", 0))))
+        except (KeyError, re.error, TypeError, ValueError) as exc:
+            raise TableError(f"kernel_jobs.yaml: job {j.get('id', '?')!r}: {exc}") from None
+    if not any(j.id == "other" for j in jobs):
+        jobs.append(Job("other", "anything else", re.compile("$^"), re.compile("$^"), False, 8.0, 0.0))
     return jobs
 
 
@@ -270,9 +264,8 @@ class Project:
             self.op_dirs.clear()
         # CUDA-compiled files (.cu/.cuh) are re-implemented op by op: their kernels by job, and a file of host code
         # only (cuBLAS calls, launchers) as one op classified by its path. Their other uses are the native port's.
-        self.host_files: set[str] = set()
-        self.launchers: set[str] = set()  # files that launch kernels: the kernels' units are their ops
-        launchers = self.launchers
+        host_files: set[str] = set()
+        launchers: set[str] = set()  # files that launch kernels: the kernels' units are their ops
         for f in findings:
             u = f.use
             if u.language != "cuda" or u.in_kernel or self.excluded(u.path, u.line):
@@ -280,18 +273,22 @@ class Project:
             if u.family == "kernel.launch" or u.kind == "launch":
                 launchers.add(u.path)
             elif u.kind != "include" and u.family.split(".")[0] not in DEVICE_FAMILIES:
-                self.host_files.add(u.path)
-        for path in sorted(self.host_files - launchers):
-            if not any(p == path for p, _ in groups):
-                job, why = classify_kernel(path.rsplit("/", 1)[-1].split(".")[0], path, jobs)
-                groups[(path, job)] = []
-                whys[(path, job)] = why + " (host code only)"
-        self.units: list[Unit] = []
-        for (path, job), ks in sorted(groups.items()):
+                host_files.add(u.path)
+        def unit(path: str, job: str, why: str, ks: tuple[KernelInfo, ...]) -> Unit:
             cls = self.path_class(path)
             optional = "marked optional in the project's configuration" if cls == "optional" else project_optional
-            self.units.append(Unit(path, job, whys[(path, job)], tuple(ks), "aux" if cls == "aux" else "working",
-                                   optional, not ks))
+            return Unit(path, job, why, ks, "aux" if cls == "aux" else "working", optional, not ks)
+
+        # every file of host code (no launch) as one op classified by its path: a unit of its own when the file has
+        # no kernel, else the floor of its kernel units' cost
+        self.host_ops: dict[str, Unit] = {}
+        for path in sorted(host_files - launchers):
+            job, why = classify_kernel(path.rsplit("/", 1)[-1].split(".")[0], path, jobs)
+            self.host_ops[path] = unit(path, job, why + " (host code only)", ())
+        with_kernels = {p for p, _ in groups}
+        self.units: list[Unit] = sorted(
+            [unit(path, job, whys[(path, job)], tuple(ks)) for (path, job), ks in groups.items()]
+            + [u for p, u in self.host_ops.items() if p not in with_kernels])
 
     def path_class(self, path: str) -> str:
         """platform | aux | optional | main."""
@@ -506,21 +503,14 @@ def _estimate_backend(findings: list[Finding], project: Project, tables: Tables,
         by_file: dict[str, float] = defaultdict(float)
         for unit, plan in plans:
             by_file[unit.path] += plan["hours"]
-        for path in sorted(project.host_files - project.launchers):
-            if path not in by_file or any(u.path == path and u.host_only for u, _ in plans):
-                continue
-            job_id, why = classify_kernel(path.rsplit("/", 1)[-1].split(".")[0], path, list(project.jobs.values()))
-            ghost = Unit(path, job_id, why, (), "working", "", True)
-            cls = project.path_class(path)
-            ghost = ghost._replace(phase="aux" if cls == "aux" else "working",
-                                   optional=next((u.optional for u, _ in plans if u.path == path), ""))
-            floor = _unit_plan(ghost, project.jobs.get(job_id) or project.jobs["other"], strategies.get(job_id),
-                               action, recipe, facts, w)
+        for path, ghost in project.host_ops.items():
+            if path not in by_file or any(u is ghost for u, _ in plans):
+                continue  # no kernel in the file (the host op is a unit itself), or a skipped file
+            floor = _unit_plan(ghost, project.jobs[ghost.job], strategies.get(ghost.job), action, recipe, facts, w)
             if floor["hours"] > by_file[path] + 1e-9:
                 floor["hours"] = round(floor["hours"] - by_file[path], 2)
                 floor["why"] = "host code of a file whose kernels cost less than re-implementing its op: " + \
                     floor["why"]
-                floor["name"] = "(host code)"
                 plans.append((ghost, floor))
     items: list[dict[str, Any]] = []
     file_hours: dict[str, float] = defaultdict(float)
