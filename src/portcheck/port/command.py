@@ -55,16 +55,18 @@ def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, o
     except TableError as exc:
         _fail(str(exc))
         return
-    diff = unified_diff(result.changes).encode("utf-8", "surrogateescape")  # bytes: CRLF lines stay CRLF
+    diff = unified_diff(result.changes)  # undecodable bytes ride as lone surrogates: written back as they were
     to_stdout = output == "-" or (mode == "diff" and output is None)
     if to_stdout:
-        sys.stdout.buffer.write(diff)
+        sys.stdout.buffer.write(diff.encode("utf-8", "surrogateescape"))  # bytes: CRLF lines stay CRLF
         sys.stdout.flush()
     elif output:
-        try:
-            _write_file(Path(output), diff)
-        except OSError as exc:
-            _fail(f"{output}: cannot write the patch: {exc.strerror or exc}")
+        from ..reporters import OutputError, write_output
+
+        try:  # the reports' writer: atomic for files, written through symlinks, into devices and FIFOs
+            write_output(diff, output, errors="surrogateescape")
+        except OutputError as exc:
+            _fail(f"cannot write the patch: {exc}")
     if mode == "write":
         for p, why in write_changes(result.changes):
             result.not_written.append((p, why))
@@ -76,24 +78,3 @@ def port_command(path: Path, backend: str, target: tuple[str, ...], mode: str, o
         click.echo(text, nl=False, err=to_stdout)
     sys.exit(0)
 
-
-def _write_file(path: Path, data: bytes) -> None:
-    """The patch file, written whole or not at all (temp file in the same folder, then os.replace)."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

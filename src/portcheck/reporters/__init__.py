@@ -41,7 +41,7 @@ class OutputError(Exception):
     """A report could not be written; the message names the target and the system's reason."""
 
 
-def write_output(text: str | Iterable[str], target: str) -> None:
+def write_output(text: str | Iterable[str], target: str, errors: str = "strict") -> None:
     """Write a report (text, or its pieces) safely: '-' is stdout; parents are created; a half-written file
     never remains.
 
@@ -54,7 +54,7 @@ def write_output(text: str | Iterable[str], target: str) -> None:
         _write_stdout(pieces)
         return
     try:
-        _write_path(pieces, target)
+        _write_path(pieces, target, errors)
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -81,7 +81,7 @@ def _write_stdout(pieces: Iterable[str]) -> None:
         raise OutputError(f"cannot write the report to standard output: {reason}") from None
 
 
-def _write_path(pieces: Iterable[str], target: str) -> None:
+def _write_path(pieces: Iterable[str], target: str, errors: str = "strict") -> None:
     try:
         st: os.stat_result | None = os.stat(target)  # follows a symlink: what would be written is its target
     except (FileNotFoundError, NotADirectoryError):
@@ -91,7 +91,7 @@ def _write_path(pieces: Iterable[str], target: str) -> None:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
         if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
             raise OSError(errno.EINVAL, "not a regular file, character device or FIFO", target)
-        with open(target, "w", encoding="utf-8", newline="") as fh:  # written to, never renamed over
+        with open(target, "w", encoding="utf-8", errors=errors, newline="") as fh:  # written to, never renamed over
             for piece in pieces:
                 fh.write(piece)
         return
@@ -112,7 +112,7 @@ def _write_path(pieces: Iterable[str], target: str) -> None:
         exc.filename = str(parent)  # the folder refused the file, not the temporary name
         raise
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:  # close() raises a late ENOSPC too
+        with os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="") as fh:  # close(): a late ENOSPC too
             for piece in pieces:
                 fh.write(piece)
         os.chmod(tmp, mode)  # mkstemp creates 0600
