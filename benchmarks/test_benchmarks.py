@@ -105,3 +105,16 @@ def test_generate_writes_nested_layers_deterministically(tmp_path: Path) -> None
     assert count(tmp_path / "a" / "s30") == 60
     assert sorted(x.name for x in (tmp_path / "a").rglob("*") if x.is_file()) == \
         sorted(x.name for x in (tmp_path / "b").rglob("*") if x.is_file())
+
+
+def test_evidence_shares_on_the_bundled_example(tmp_path: Path) -> None:
+    from evidence_shares import main
+    out = tmp_path / "shares.json"
+    example = Path(__file__).parent.parent / "examples" / "ddp_cuda_demo"
+    assert main([f"demo={example}", "--json", str(out)]) == 0
+    import json
+    table = json.loads(out.read_text())["demo"]
+    assert set(table) == {"cann", "musa", "neuware"}
+    for row in table.values():
+        assert row["verified"] + row["mapped"] + row["inferred"] == row["total"] > 0
+        assert row["inferred_pct"] == round(100 * row["inferred"] / row["total"], 1)
