@@ -135,9 +135,19 @@ def test_no_missing_verdict_rests_on_a_name_list_alone(tables, scan):
 
 # ------------------------------------------------------------------------------------------- 7. version stamps
 def test_version_stamps_name_current_sources(tables):
+    """Each stamp says which release its names come from and, where newer ones are public, the newest a vendor source
+    shows (issue 14 item 7); each list names the torch version it is for."""
     cann = tables.backend("cann").versions
-    assert cann["CANN"] == "9.1" and "Ascend/pytorch @9e73e708" in cann["op_support"]
-    assert "CTR 2.15" in tables.backend("neuware").versions["NeuWare"]
+    assert cann["CANN"].startswith("9.1 ") and "COMPATIBILITY.en.md @9e73e708" in cann["CANN"]
+    assert "no pairing listed for 2.14.0" in cann["CANN"]
+    assert "torch 2.8" in cann["op_support"] and "torch 2.13.0 (Ascend/pytorch @9e73e708)" in cann["op_support"]
+    musa = tables.backend("musa").versions
+    assert musa["torch_musa"].startswith("2.7.1 (names, @8b583b3f)") and "2.11.0.post1 on torch 2.11" in musa["torch_musa"]
+    assert "2.9.1 needs SDK >= 5.1.0" in musa["MUSA SDK"] and "5.1 and 5.2" in musa["MUSA SDK"]
+    mlu = tables.backend("neuware").versions
+    assert mlu["torch_mlu"].startswith("r2.4 (names: r2.4_develop @9e95f972 = 1.25.0+torch2.4.1)")
+    assert "torch_mlu 1.28.0 on torch 2.7.1 with Cambricon SDK 25.08 (Cambricon/vllm-mlu README @208b86f7)" in mlu["torch_mlu"]
+    assert "CTR 2.15" not in mlu["NeuWare"] and "CNToolkit 4.0.1" in mlu["NeuWare"] and "torch 2.4" in mlu["op_support"]
 
 
 # --------------------------------------------------------------------------------- 8. ROCM_HOME is not a CUDA tie

@@ -411,7 +411,7 @@ def test_neuware_op_support_is_cambricons_list_filtered():
     assert lim and all(gaps[a].status == "partial" and gaps[a].note == got[a]["limitations"] for a in lim)
     # issue 14: "false" in Cambricon's list often means "not verified": unknown, never missing; an API whose aten op
     # torch_mlu registers with an MLU kernel (codegen/mlu_functions.yaml) is partial
-    assert gaps["torch.linalg.eigh"].status == "unknown" and "not verified" in gaps["torch.linalg.eigh"].note
+    assert gaps["torch.linalg.eigvals"].status == "unknown" and "not verified" in gaps["torch.linalg.eigvals"].note
     assert not any(v.status == "missing" for v in gaps.values())
     assert gaps["torch.nn.MultiheadAttention"].status == "partial"
     assert "_native_multi_head_attention" in gaps["torch.nn.MultiheadAttention"].note
