@@ -245,8 +245,8 @@ ROWS: dict[str, list[tuple[tuple[str, ...], str, str, list[tuple[str, str, str]]
          [("torch_mlu", _MCONV, "cnnlConvolutionForward("), ("torch_mlu", _MCONV, "bias_desc")]),
         (_PLAN, "",
          "the plan of one convolution is its algorithm (cnnlGetConvolutionForwardAlgorithm) and workspace size "
-         "(cnnlGetConvolutionForwardWorkspaceSize); other CNNL operators need neither "
-         "(some have a cnnlGet<Op>WorkspaceSize); no plan for a fused graph",
+         "(cnnlGetConvolutionForwardWorkspaceSize); other CNNL operators have no algorithm, some a workspace "
+         "(cnnlGet<Op>WorkspaceSize); no plan for a fused graph",
          [("torch_mlu", _MCONV, "cnnlGetConvolutionForwardAlgorithm("),
           ("torch_mlu", _MCONV, "cnnlGetConvolutionForwardWorkspaceSize(")]),
         (_HEUR, "cnnlGetConvolutionForwardAlgorithm",
@@ -345,8 +345,9 @@ ROWS: dict[str, list[tuple[tuple[str, ...], str, str, list[tuple[str, str, str]]
          "each node is one muDNN operator object (musa::dnn::Convolution, Binary, Unary, Reduce, BatchNorm), configured (SetMode, SetNdInfo, ...) and run on the handle",
          [("torch_musa", _UCONV, "::musa::dnn::Convolution c;"), ("torch_musa", _UBIN, "::musa::dnn::Binary")]),
         (_GRAPH, "musa::dnn::Convolution::RunFusion",
-         "no operation graph: muDNN has one fused pattern, convolution with bias, a residual add and an activation "
-         "(FusedActivationDesc: IDENTITY, RELU, SILU, ...); any other node is its own operator run; " + _NOGRAPH,
+         "no operation graph: Convolution::RunFusion fuses a convolution with its bias, a residual add and an "
+         "activation (FusedActivationDesc: IDENTITY, RELU, SILU, ...); other nodes are their own operator runs; "
+         + _NOGRAPH,
          [("torch_musa", _UCONV, "RunFusion("), ("torch_musa", _UQCONV, "FusedActivationDesc::Mode::RELU")]),
         (_PLAN, "",
          "the plan of one convolution is the configured operator and the algorithm GetRecommendForwardAlgorithm "
@@ -515,7 +516,8 @@ LEGACY = {
          [("op-plugin", _OPYAML, "exec: aclnnHardtanh")]),
         (("cudnnSoftmaxForward", "cudnnSoftmaxMode_t", "CUDNN_SOFTMAX_MODE_CHANNEL", "CUDNN_SOFTMAX_MODE_INSTANCE",
           "cudnnSoftmaxAlgorithm_t", "CUDNN_SOFTMAX_ACCURATE"), "aclnnSoftmax",
-         "the dimension is an argument (no CHANNEL / INSTANCE mode); CUDNN_SOFTMAX_LOG is aclnnLogSoftmax",
+         "the dimension is an argument (no CHANNEL / INSTANCE mode) and there is no algorithm argument; "
+         "CUDNN_SOFTMAX_LOG is aclnnLogSoftmax",
          [("op-plugin", _OPYAML, "exec: aclnnSoftmax"), ("op-plugin", _OPYAML, "exec: aclnnLogSoftmax")]),
         (("cudnnSoftmaxBackward",), "aclnnSoftmaxBackward", "the log variant is aclnnLogSoftmaxBackward",
          [("op-plugin", _OPYAML, "exec: aclnnSoftmaxBackward"), ("op-plugin", _OPYAML, "exec: aclnnLogSoftmaxBackward")]),
@@ -570,12 +572,12 @@ LEGACY = {
         (("CUDNN_REDUCE_TENSOR_NORM1", "CUDNN_REDUCE_TENSOR_NORM2"), "aclnnNorm", "p is an argument",
          [("op-plugin", _OPP + "NormKernelNpuOpApi.cpp", "aclnnNorm")]),
         (("cudnnDropoutForward",), "",
-         "aclnnDropoutGenMask (mask from probability and seed) then aclnnDropoutDoMask (apply and scale)",
+         "aclnnDropoutGenMask (mask from probability, seed and offset) then aclnnDropoutDoMask (apply and scale)",
          [("op-plugin", _OPP + "DropoutGenMaskKernelNpuOpApi.cpp", "aclnnDropoutGenMask"),
           ("op-plugin", _OPP + "NativeDropoutKernelNpuOpApi.cpp", "aclnnDropoutDoMask")]),
         (("cudnnDropoutBackward",), "aclnnDropoutDoMask", "apply the saved mask to the gradient",
          [("op-plugin", _OPP + "NativeDropoutKernelNpuOpApi.cpp", "aclnnDropoutDoMask")]),
-        (_DROP_DESC, "", "no dropout descriptor, RNG state or reserve space: probability and seed are arguments of "
+        (_DROP_DESC, "", "no dropout descriptor, RNG state or reserve space: probability, seed and offset are arguments of "
          "aclnnDropoutGenMask, whose mask tensor replaces the reserve space",
          [("op-plugin", _OPP + "DropoutGenMaskKernelNpuOpApi.cpp", "aclnnDropoutGenMask")]),
     ],
@@ -740,7 +742,8 @@ LEGACY = {
          [("torch_mlu", _MREDOPS, "CNNL_REDUCE_FLATTENED_INDICES")]),
         (("cudnnSetTensor",), "cnnlFill_v3", "",
          [("torch_mlu", "torch_mlu/csrc/aten/operators/cnnl/internal/fill_internal.cpp", "cnnlFill_v3(")]),
-        (("cudnnTransformTensor",), "cnnlTransform_v2", "y = alpha*x + beta",
+        (("cudnnScaleTensor",), "cnnlTransform_v2",
+         "cnnlTransform_v2 computes y = alpha*x + beta with scalar beta: scaling is alpha with beta 0 (y may be x)",
          [("torch_mlu", "torch_mlu/csrc/aten/operators/cnnl/internal/transform_internal.cpp", "cnnlTransform_v2(")]),
         (("cudnnDropoutForward",), "cnnlFusedDropout_v3",
          "mask and scale in one call; the random state comes from torch_mlu's generator, not a states buffer",
