@@ -172,7 +172,7 @@ def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
     # a hand-written row keeps deciding; a name neither port names keeps the family default, inferred
     assert cann.lookup("cudnnCreate", "cudnn").rule == "exact" and "cnnlCreate" not in cann.lookup("cudnnCreate",
                                                                                                  "cudnn").ref
-    assert cann.lookup("cudnn_frontend::Tensor", "cudnn").evidence == "inferred"
+    assert cann.lookup("cudnn_frontend::graph::Graph", "cudnn").evidence == "inferred"  # not in tools/dnn_frontend_names.py
 
 
 # ------------------------------------------------------- torch C++ device checks: what torch_npu / torch_mlu write
