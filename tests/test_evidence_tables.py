@@ -30,6 +30,7 @@ def scan(tables, tmp_path_factory):
     shutil.copy(FIX / "python" / "packages.py", root / "packages.py")
     shutil.copy(FIX / "cuda" / "libraries.cpp", root / "libraries.cpp")
     shutil.copy(FIX / "cuda" / "fp16.cu", root / "fp16.cu")
+    shutil.copy(FIX / "cuda" / "fp16_pairs.cu", root / "fp16_pairs.cu")
     result = run_scan(root, ScanOptions(jobs=1), tables)
     return {(f.use.path, f.use.line, f.use.symbol): dict(f.verdicts) for f in result.findings}
 
@@ -106,40 +107,95 @@ def test_musa_cudnn_verdicts_in_a_real_scan(scan):
 
 
 # ------------------------------------------------- half / bf16 intrinsics: BANG C (NeuWare) and Ascend C (CANN A2/A3)
-def test_neuware_bang_table_names_intrinsics_cambricons_kernels_call(tables):
+def test_neuware_bang_table_names_constructs_cambricons_kernels_use(tables):
     import neuware_bang_names as gen
 
     known = gen.facts_names()
     assert len(known) == 115 and "__bang_half2float" in known
+    where = gen.construct_facts()
+    assert set(where) == set(gen.CITES)
+    assert where["__float2half_rn"] == "kernels/utils/common.h:78"
     text = (ROOT / "mappings" / "neuware" / "bang_fp16.yaml").read_text(encoding="utf-8")
-    assert text == gen.build(tables, known)
+    assert text == gen.build(tables, known)  # regenerated from the committed fact copies
     data = yaml.safe_load(text)
     b = tables.backend("neuware")
-    assert data["evidence"] == "verified" and len(data["entries"]) == len(gen.PAIRS) == 35
+    assert data["evidence"] == "verified" and len(data["entries"]) == 126
     for e in data["entries"]:
         fam = tables.catalog[e["symbol"]].family
-        assert e["target"] == gen.PAIRS[e["symbol"]][0] and e["target"] in known, e
-        assert e["status"] == _family_default(b, fam).status, e
-        assert e["ref"].startswith(f"Cambricon/mlu-ops@73adc65d {gen.FILES[e['target']]} (calls {e['target']};")
-    # a BANG name that is not in the list of intrinsics Cambricon's kernels call is refused
+        target, cite, _ = gen.ROWS[e["symbol"]]
+        assert e["target"] == target and e["status"] == _family_default(b, fam).status, e
+        if target.startswith("__bang_") and cite is None:
+            assert target in known
+            assert e["ref"].startswith(f"Cambricon/mlu-ops@73adc65d {gen.FILES[target]} (calls {target};")
+        else:
+            assert e["ref"].startswith(f"Cambricon/mlu-ops@73adc65d {where[cite]} ("), e
+        assert "no scalar half intrinsics" not in e["note"], e  # the old claim: mlu-ops calls __float2half_rn(a)
+    # names with no counterpart in Cambricon's sources are not written: fp8, __dp4a, __byte_perm
+    assert not {"__nv_fp8x4_e4m3", "__nv_fp8_interpretation_t", "__dp4a", "__byte_perm"} & set(gen.ROWS)
+    # a BANG name not in the list of intrinsics Cambricon's kernels call, or a construct not seen, is refused
     with pytest.raises(SystemExit, match="__bang_half2float is not in bang_intrinsics_used_in_mlu_ops.txt"):
         gen.build(tables, known - {"__bang_half2float"})
+    with pytest.raises(SystemExit, match="half-array is not in bang_constructs_in_mlu_ops.tsv"):
+        gen.build(tables, known, {k: v for k, v in where.items() if k != "half-array"})
+
+
+MLU_OPS = Path("/work/.mirror/Cambricon+mlu-ops/repo")
+
+
+@pytest.mark.skipif(not MLU_OPS.is_dir(), reason="no Cambricon/mlu-ops mirror (fresh clone): the fact copy is used")
+def test_neuware_bang_fact_copy_matches_mlu_ops():
+    import neuware_bang_names as gen
+
+    found, missing = gen.read_constructs(MLU_OPS)
+    assert missing == [] and gen.check_files(MLU_OPS) == []
+    assert found == gen.construct_facts()
 
 
 def test_half_intrinsic_verdicts_in_a_real_scan(scan):
     conv = scan[("fp16.cu", 4, "__float2half")]
+    # BANG C has the scalar __float2half_rn (mlu-ops kernels/utils/common.h:78)
     assert (conv["neuware"].status, conv["neuware"].target, conv["neuware"].evidence) == \
-        ("partial", "__bang_float2half_rn", "verified")
-    assert conv["neuware"].ref.startswith("Cambricon/mlu-ops@73adc65d kernels/utils/common.h")
+        ("partial", "__float2half_rn", "verified")
+    assert conv["neuware"].ref.startswith("Cambricon/mlu-ops@73adc65d kernels/utils/common.h:78 (scalar call")
+    assert "__bang_float2half_rn" in conv["neuware"].note
     assert (conv["cann"].status, conv["cann"].target, conv["cann"].evidence) == ("adapt", "AscendC::Cast", "verified")
     assert "RoundMode::CAST_RINT" in conv["cann"].note
     assert conv["cann"].ref == "cannmirror/asc-devkit@0da921b9 include/basic_api/kernel_operator_vec_vconv_intf.h (Cast)"
     mul = scan[("fp16.cu", 7, "__hmul")]
     assert (mul["cann"].target, mul["cann"].evidence, mul["neuware"].target, mul["neuware"].evidence) == \
         ("AscendC::Mul", "verified", "__bang_mul", "verified")
-    # no counterpart named for the paired type: it stays on the family default, inferred
-    pair = scan[("fp16.cu", 6, "__halves2half2")]
-    assert (pair["cann"].evidence, pair["neuware"].evidence) == ("inferred", "inferred")
+
+
+def _v(scan, line, sym, backend):
+    v = scan[("fp16_pairs.cu", line, sym)][backend]
+    return v.status, v.target, v.rule, v.evidence
+
+
+def test_neuware_paired_half_names_in_a_real_scan(scan):
+    """fixtures/cuda/fp16_pairs.cu, scanned end to end: paired types and intrinsics become element arrays."""
+    assert _v(scan, 5, "half2", "neuware") == ("partial", "half", "exact", "verified")
+    assert _v(scan, 16, "__nv_bfloat162", "neuware") == ("partial", "bfloat16_t", "exact", "verified")
+    assert _v(scan, 6, "__half22float2", "neuware") == ("partial", "__bang_half2float", "exact", "verified")
+    assert "2 * n" in scan[("fp16_pairs.cu", 6, "__half22float2")]["neuware"].note
+    assert _v(scan, 10, "__half2half2", "neuware") == ("partial", "__bang_write_value", "exact", "verified")
+    assert _v(scan, 11, "__low2half", "neuware") == ("partial", "half", "exact", "verified")
+    assert _v(scan, 13, "__halves2half2", "neuware") == ("partial", "half", "exact", "verified")
+    assert _v(scan, 13, "__hmul2", "neuware") == ("partial", "__bang_mul", "exact", "verified")
+    assert _v(scan, 18, "__float22bfloat162_rn", "neuware") == \
+        ("partial", "__bang_float2bfloat16_rn", "exact", "verified")
+    assert _v(scan, 2, "cuda_fp16.h", "neuware") == ("partial", "mlu.h", "exact", "verified")
+    assert scan[("fp16_pairs.cu", 2, "cuda_fp16.h")]["neuware"].ref == \
+        "Cambricon/mlu-ops@73adc65d kernels/kernel.h:27 (the BANG header every kernel gets through kernels/kernel.h;" \
+        " facts/bang_constructs_in_mlu_ops.tsv)"
+    assert _v(scan, 22, "__int2half_rn", "neuware") == ("partial", "half", "exact", "verified")
+    assert "(T)y_low" in scan[("fp16_pairs.cu", 22, "__int2half_rn")]["neuware"].note
+    # device math: the vector intrinsic mlu-ops calls for the same work
+    assert _v(scan, 23, "__expf", "neuware") == ("adapt", "__bang_pow2", "exact", "verified")
+    assert "__mluop_exp" in scan[("fp16_pairs.cu", 23, "__expf")]["neuware"].note
+    assert _v(scan, 23, "rsqrtf", "neuware") == ("adapt", "__bang_sqrt", "exact", "verified")
+    # no counterpart in Cambricon's sources: the family default, inferred
+    assert _v(scan, 27, "__dp4a", "neuware") == ("adapt", "", "family", "inferred")
+    assert _v(scan, 9, "half", "neuware") == ("adapt", "half", "exact", "verified")  # the hand-written row
 
 
 def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
