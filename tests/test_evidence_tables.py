@@ -198,6 +198,35 @@ def test_neuware_paired_half_names_in_a_real_scan(scan):
     assert _v(scan, 9, "half", "neuware") == ("adapt", "half", "exact", "verified")  # the hand-written row
 
 
+def test_cann_paired_half_names_in_a_real_scan(scan):
+    """The same fixture on CANN's default target (910B, Atlas A2, SIMD): the Ascend C API that does the work."""
+    assert _v(scan, 6, "__half22float2", "cann") == ("adapt", "AscendC::Cast", "exact", "verified")
+    assert "2n elements" in scan[("fp16_pairs.cu", 6, "__half22float2")]["cann"].note
+    assert _v(scan, 10, "__half2half2", "cann") == ("adapt", "AscendC::Duplicate", "exact", "verified")
+    assert _v(scan, 11, "__low2half", "cann") == ("adapt", "AscendC::LocalTensor::GetValue", "exact", "verified")
+    assert _v(scan, 13, "__halves2half2", "cann") == ("adapt", "AscendC::LocalTensor::SetValue", "exact", "verified")
+    assert _v(scan, 18, "__float22bfloat162_rn", "cann") == ("adapt", "AscendC::Cast", "exact", "verified")
+    v = scan[("fp16_pairs.cu", 22, "__int2half_rn")]["cann"]
+    assert (v.status, v.target, v.evidence) == ("adapt", "AscendC::Cast", "verified") and "SetDeqScale" in v.note
+    assert _v(scan, 23, "__expf", "cann") == ("adapt", "AscendC::Exp", "exact", "verified")
+    assert _v(scan, 23, "rsqrtf", "cann") == ("adapt", "AscendC::Rsqrt", "exact", "verified")
+    assert scan[("fp16_pairs.cu", 23, "rsqrtf")]["cann"].ref == \
+        "cannmirror/asc-devkit@0da921b9 include/basic_api/kernel_operator_vec_unary_intf.h (Rsqrt)"
+    assert _v(scan, 27, "__dp4a", "cann") == ("adapt", "", "family", "inferred")  # no counterpart named
+
+
+ASC_DEVKIT = Path("/work/.mirror/cannmirror+asc-devkit/repo")
+
+
+@pytest.mark.skipif(not ASC_DEVKIT.is_dir(), reason="no asc-devkit mirror (fresh clone): the fact copy is used")
+def test_cann_fact_copy_matches_asc_devkit():
+    import cann_simt_names as gen
+
+    fresh = gen.read_facts(ASC_DEVKIT)
+    assert gen.check(fresh) == []
+    assert fresh == gen.load_facts()
+
+
 def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):
     import dnn_enum_names as gen
 
