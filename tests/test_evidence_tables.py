@@ -3,7 +3,9 @@ built by a generator in tools/ from a vendor source; the test regenerates it and
 of a real scan."""
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -225,6 +227,97 @@ def test_cann_fact_copy_matches_asc_devkit():
     fresh = gen.read_facts(ASC_DEVKIT)
     assert gen.check(fresh) == []
     assert fresh == gen.load_facts()
+
+
+# ------------------------------------------- half / bf16 names and device math on MUSA: Moore Threads' own MUSA code
+def test_musa_fp16_math_table_is_regenerated_from_the_fact_copy(tables):
+    import musa_fp16_names as gen
+
+    facts = gen.load_facts()
+    text = (ROOT / "mappings" / "musa" / "fp16_math_vendor.yaml").read_text(encoding="utf-8")
+    assert text == gen.build(tables, facts)
+    data = yaml.safe_load(text)
+    b = tables.backend("musa")
+    assert data["evidence"] == "verified" and len(data["entries"]) == 75
+    for e in data["entries"]:
+        fam = tables.catalog[e["symbol"]].family
+        assert fam.startswith(("kernel.fp16", "cuda-math"))
+        assert (e["status"], e["target"], e["ref"]) == (_family_default(b, fam).status, e["symbol"],
+                                                        facts[e["symbol"]][0]), e
+        assert re.fullmatch(r"MooreThreads/(mutlass|tilelang_musa|vllm_musa|mate|torch_musa)@[0-9a-f]{8} \S+:\d+",
+                            e["ref"]), e
+    bf16 = b.lookup("__float2bfloat16_rn", "kernel.fp16")
+    assert (bf16.evidence, bf16.ref) == ("verified", "MooreThreads/mutlass@fde3e815 include/mutlass/bfloat16.h:122")
+    assert "__MUSA_ARCH__ is 220 or 310 (MP22: S4000, MP31: S5000)" in bf16.note
+    # seen only in dead or non-MUSA code: the family default, inferred (was `verified` from a plain identifier search)
+    for sym, fam in (("__hisnan", "kernel.fp16"), ("__fmul_rn", "cuda-math"), ("__ushort_as_half", "kernel.fp16"),
+                     ("__bfloat162bfloat162", "kernel.fp16"), ("erfcx", "cuda-math")):
+        v = b.lookup(sym, fam)
+        assert (v.rule, v.evidence) == ("family", "inferred"), sym
+        assert sym not in facts
+
+
+def test_musa_reader_follows_the_preprocessor_and_drops_comments():
+    import musa_fp16_names as gen
+
+    src = "\n".join([
+        "#ifndef X_H", "#define X_H",
+        "#if defined(__MUSA_ARCH__) && __MUSA_ARCH__ < 800", "  assert(false);", "#else",
+        "  return __fmul_rn(a, b);",           # vLLM's CUDA >= 800 path: dead on every MUSA arch
+        "#endif",
+        "#ifndef USE_ROCM", "  x = __hadd(a, b);", "#else", "  y = __ushort_as_half(z);", "#endif",
+        "#if defined(__MUSA_ARCH_LIST__) && (__MUSA_ARCH_LIST__) >= 310", "  c = __dp4a(a, b, c);", "#endif",
+        "#ifdef FLASHINFER_USE_FP8", "  __nv_fp8_e4m3 q;", "#endif",  # a feature flag: may be dead, not counted
+        "  // if (__hisnan(x))", "  s = \"__hisinf\";", "/* __byte_perm(a, b, 0) */",
+        "half_t __habs(const half_t x) { return abs(x); }",  # a project overload, not a call
+        "#define hexp mutlass::fast_exp",
+        "#endif"])
+    live = {}
+    for n, code, arches in gen.live_lines(src):
+        if code.lstrip().startswith("#"):
+            continue
+        for ident in gen._IDENT.findall(code):
+            if not gen._defines(code, ident):
+                live.setdefault(ident, set()).update(arches)
+    assert live["__hadd"] == {210, 220, 310} and live["__dp4a"] == {310}
+    for dead in ("__fmul_rn", "__ushort_as_half", "__nv_fp8_e4m3", "__hisnan", "__hisinf", "__byte_perm", "__habs",
+                 "hexp"):
+        assert dead not in live, dead
+    assert gen.eval_cond("defined(__HIPCC__) || defined(__MUSA_ARCH__)", 220) is True
+    assert gen.eval_cond("defined(MUTLASS_ENABLE_X)", 220) is None
+
+
+MIRRORS = Path("/work/.mirror")
+
+
+@pytest.mark.skipif(not (MIRRORS / "MooreThreads+mutlass").is_dir(), reason="no Moore Threads mirrors (fresh clone)")
+def test_musa_fact_copy_matches_the_vendor_files():
+    """Cited lines are calls on a live branch of the real files; a commented-out or dead call is not counted."""
+    import musa_fp16_names as gen
+
+    facts = gen.load_facts()
+    for name in ("__dp4a", "__float2bfloat16_rn", "__byte_perm", "__hneg2", "rsqrtf"):
+        ref = facts[name][0]
+        repo, _, rest = ref.partition(" ")
+        path, line = rest.rsplit(":", 1)
+        git_dir = MIRRORS / repo.split("@")[0].replace("/", "+") / "repo"
+        text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"HEAD:{path}"], capture_output=True,
+                              text=True, check=True).stdout
+        live = {n: code for n, code, _ in gen.live_lines(text)}
+        assert re.search(rf"\b{name}\s*\(", live[int(line)]) and not gen._defines(live[int(line)], name), ref
+    text = subprocess.run(["git", "--git-dir", str(MIRRORS / "MooreThreads+vllm_musa" / "repo"), "show",
+                           "HEAD:csrc_musa/quantization/fp8/amd_detail/hip_float8_impl.h"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "__hisnan" in text and not any("__hisnan" in code for _, code, _ in gen.live_lines(text))
+
+
+def test_musa_half_names_in_a_real_scan(scan):
+    assert _v(scan, 27, "__dp4a", "musa") == ("rename", "__dp4a", "exact", "verified")
+    assert scan[("fp16_pairs.cu", 27, "__dp4a")]["musa"].ref == \
+        "MooreThreads/tilelang_musa@dd1cce9b src/tl_templates/musa/common.h:153"
+    assert _v(scan, 6, "__half22float2", "musa") == ("rename", "__half22float2", "exact", "verified")
+    assert _v(scan, 23, "rsqrtf", "musa") == ("rename", "rsqrtf", "exact", "verified")
+    assert _v(scan, 23, "__expf", "musa") == ("rename", "__expf", "exact", "verified")
 
 
 def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):

@@ -162,14 +162,17 @@ def test_musa_vendor_code_entries_keep_the_family_verdict_and_cite_moore_threads
 
     data = yaml.safe_load((ROOT / "mappings" / "musa" / "vendor_code.yaml").read_text(encoding="utf-8"))
     b = tables.backend("musa")
-    assert data["evidence"] == "verified" and len(data["entries"]) >= 50
+    assert data["evidence"] == "verified" and len(data["entries"]) >= 5
     for e in data["entries"]:
+        # kernel.fp16 and cuda-math names are left to tools/musa_fp16_names.py (mappings/musa/fp16_math_vendor.yaml)
+        assert not tables.catalog[e["symbol"]].family.startswith(("kernel.fp16", "cuda-math")), e
         fam = tables.catalog[e["symbol"]].family
         default = next(b.family_defaults[f] for f in _parents(fam) if f in b.family_defaults)
         assert e["target"] == e["symbol"] and e["status"] == default.status, e
         assert e["ref"].startswith(("MooreThreads/vllm_musa@", "MooreThreads/torch_musa@", "MooreThreads/mate@")), e
         assert b.lookup(e["symbol"], fam).evidence == "verified"
-    assert b.lookup("__hfma2", "kernel.fp16").ref == "MooreThreads/vllm_musa@1a9e5690 csrc_musa/attention/dtype_bfloat16.muh"
+    assert b.lookup("__hfma2", "kernel.fp16").ref == "MooreThreads/mutlass@fde3e815 include/mutlass/array.h:1569"
+    assert b.lookup("__cvta_generic_to_shared", "kernel.memory").ref.startswith("MooreThreads/vllm_musa@1a9e5690 ")
 
 
 def _parents(fam: str):
