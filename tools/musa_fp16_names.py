@@ -13,7 +13,8 @@ the name exists. Unlike a plain identifier search, this reader
   (FLASHINFER_USE_FP8) may be dead too and is not counted; include guards are live;
 - records the arches the cited line is live on, preferring a use live on all three.
 Sources (MUSA-only device code): MooreThreads/mutlass include/, MooreThreads/tilelang_musa src/tl_templates/musa/,
-MooreThreads/vllm_musa csrc_musa/, MooreThreads/mate csrc/ and include/, MooreThreads/torch_musa torch_musa/csrc/.
+MooreThreads/vllm_musa csrc_musa/, MooreThreads/mate csrc/ and include/, MooreThreads/torch_musa torch_musa/csrc/,
+MooreThreads/tensorflow_musa_extension musa_ext/kernels/, MooreThreads/onnxruntime-musa musa/ep/src/kernels/.
 
 Each catalog name of these two families whose MUSA verdict is the family default and that has no entry in another
 mappings/musa file becomes an exact entry: the family's status, the name as target, `evidence: verified`, the vendor
@@ -41,7 +42,9 @@ SOURCES = (("MooreThreads+mutlass", "MooreThreads/mutlass", ("include",)),
            ("MooreThreads+tilelang_musa", "MooreThreads/tilelang_musa", ("src/tl_templates/musa",)),
            ("MooreThreads+vllm_musa", "MooreThreads/vllm_musa", ("csrc_musa",)),
            ("MooreThreads+mate", "MooreThreads/mate", ("csrc", "include")),
-           ("MooreThreads+torch_musa", "MooreThreads/torch_musa", ("torch_musa/csrc",)))
+           ("MooreThreads+torch_musa", "MooreThreads/torch_musa", ("torch_musa/csrc",)),
+           ("MooreThreads+tensorflow_musa_extension", "MooreThreads/tensorflow_musa_extension", ("musa_ext/kernels",)),
+           ("MooreThreads+onnxruntime-musa", "MooreThreads/onnxruntime-musa", ("musa/ep/src/kernels",)))
 _EXTS = (".mu", ".muh", ".h", ".hpp", ".cuh", ".cpp", ".cu", ".inl")
 _IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 ARCHES = (210, 220, 310)  # __MUSA_ARCH__ of MP21 (S80/S3000), MP22 (S4000), MP31 (S5000): mappings/musa/targets.yaml
@@ -144,9 +147,9 @@ def live_lines(text: str):
             yield n, line, live
 
 
-def scan_repo(git_dir: Path, label: str, folders: tuple[str, ...], wanted: set[str]) -> dict[str, tuple[str, str]]:
-    """name -> (ref 'label@sha path:line' of the use live on most arches, first in sorted order;
-    the arches any use is live on, '' for all)."""
+def scan_repo(git_dir: Path, label: str, folders: tuple[str, ...], wanted: set[str]) -> dict[str, tuple[str, str, str]]:
+    """name -> (ref 'label@sha path:line' of the use live on most arches, first in sorted order; the arches that use
+    is live on; the arches any use is live on; '' for all three)."""
     sha = subprocess.run(["git", "--git-dir", str(git_dir), "rev-parse", "HEAD"], capture_output=True, text=True,
                          check=True).stdout.strip()
     paths = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", sha, *folders],
@@ -165,7 +168,7 @@ def scan_repo(git_dir: Path, label: str, folders: tuple[str, ...], wanted: set[s
                 if ident not in best or len(live) > len(best[ident][1]):
                     best[ident] = (f"{label}@{sha[:8]} {path}:{n}", live)
                 union.setdefault(ident, set()).update(live)
-    return {k: (ref, _arches(union[k])) for k, (ref, _) in best.items()}
+    return {k: (ref, _arches(live), _arches(union[k])) for k, (ref, live) in best.items()}
 
 
 _KEYWORDS = {"return", "else", "case", "throw", "new", "delete", "co_return", "do", "sizeof", "typename", "using",
@@ -188,14 +191,17 @@ def _arches(live: set[int]) -> str:
 
 
 def read_facts(mirrors: Path, wanted: set[str]) -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
+    """name -> (the cited use: live on most arches, first source on a tie; the arches any use is live on)."""
+    found: dict[str, tuple[str, str, str]] = {}
     for folder, label, folders in SOURCES:
-        for name, hit in scan_repo(mirrors / folder / "repo", label, folders, wanted).items():
+        for name, (ref, live, union) in scan_repo(mirrors / folder / "repo", label, folders, wanted).items():
             if name not in found:
-                found[name] = hit
-            elif _split(hit[1]) - _split(found[name][1]):  # the first source is cited; the arches add up
-                found[name] = (found[name][0], _arches(_split(hit[1]) | _split(found[name][1])))
-    return found
+                found[name] = (ref, live, union)
+                continue
+            old_ref, old_live, old_union = found[name]
+            both = _arches(_split(union) | _split(old_union))
+            found[name] = (ref, live, both) if len(_split(live)) > len(_split(old_live)) else (old_ref, old_live, both)
+    return {k: (ref, union) for k, (ref, _, union) in found.items()}
 
 
 def _split(arches: str) -> set[int]:
@@ -209,7 +215,7 @@ def write_facts(found: dict[str, tuple[str, str]], path: Path = FACTS) -> None:
             "# Uses under a project feature flag (#ifdef FLASHINFER_USE_FP8) are not counted. Names and places only.",
             "# Sources: " + ", ".join(f"{label} {' '.join(f)}" for _, label, f in SOURCES) + ".",
             "# Licences (their LICENSE files): mutlass BSD-3-Clause, tilelang_musa MIT, vllm_musa Apache-2.0, mate",
-            "# Apache-2.0, torch_musa BSD-3-Clause.",
+            "# Apache-2.0, torch_musa BSD-3-Clause, tensorflow_musa_extension Apache-2.0 (README), onnxruntime-musa Apache-2.0.",
             "# Written by tools/musa_fp16_names.py --mirrors DIR.",
             "# name\tref\tMUSA arches"]
     path.write_text("\n".join(head + [f"{k}\t{v[0]}\t{v[1]}" for k, v in sorted(found.items())]) + "\n",
@@ -263,6 +269,8 @@ def build(tables, found: dict[str, tuple[str, str]] | None = None, hand: set[str
         note = "same name in MUSA C++: Moore Threads' own MUSA device code calls it" + (
             f" only where __MUSA_ARCH__ is {arches.replace(',', ' or ')} ({chips}); on other MUSA chips check the "
             "SDK" if arches else "")
+        if "bfloat16" in sym and not arches:
+            note += " (bf16 needs __MUSA_ARCH__ >= 220, MP22: S4000 or MP31: S5000, as the family note says)"
         lines += [f"  - symbol: {sym}", f"    status: {fd.status}", f"    target: {sym}", f"    note: \"{note}\"",
                   f"    ref: \"{ref}\""]
     return "\n".join(lines) + "\n"
