@@ -39,14 +39,15 @@ CONSTRUCTS = ROOT / "tests" / "data" / "vendor_facts" / "bang_constructs_in_mlu_
 COMMIT = "73adc65d"
 
 _VEC = "{what} on NRAM arrays: {t}(dst, src..., count); the call becomes part of the vectorised kernel"
-_PAIRVEC = ("{what}: BANG C has no paired half2 / bfloat162 type (none in mlu-ops or torch_mlu), a pair is two "
+_PAIRVEC = ("{what}: Cambricon's BANG code (mlu-ops, torch_mlu) has no paired half2 / bfloat162 type, a pair is two "
             "consecutive elements of an NRAM array, so this is {t}(dst, src, 2 * n) over the pairs' 2n elements")
-_TYPE = ("paired type: BANG C has no {cuda}-like type (none in mlu-ops or torch_mlu); store the pairs as 2n "
+_TYPE = ("paired type: Cambricon's BANG code (mlu-ops, torch_mlu) has no {cuda}-like type; store the pairs as 2n "
          "consecutive {t} elements of an NRAM array and use the element-wise __bang_* intrinsics over 2n elements")
-_ELEM = ("{what}: with pairs stored as consecutive {t} elements of an NRAM array (no paired type in BANG C), this "
+_ELEM = ("{what}: with pairs stored as consecutive {t} elements of an NRAM array (no paired type in mlu-ops or "
+         "torch_mlu), this "
          "is element indexing (element 2i is .x, 2i+1 is .y), no intrinsic")
-_BITS = ("{what}: BANG C reinterprets bits with a pointer cast of the same buffer or value ({seen}); no "
-         "__{{half,float}}_as_* intrinsic")
+_BITS = ("{what}: BANG C code reinterprets bits with a pointer cast of the same buffer or value ({seen}); mlu-ops "
+         "calls no __*_as_* intrinsic")
 
 # CUDA name -> (BANG construct, citation key in CITES (None: the construct itself), note)
 ROWS: dict[str, tuple[str, str | None, str]] = {}
@@ -111,8 +112,10 @@ _pairvec(["__float22half2_rn"], "__bang_float2half_rn", "float2 -> half2 convers
 _pairvec(["__bfloat1622float2"], "__bang_bfloat162float", "bfloat162 -> float2 conversion")
 _pairvec(["__float22bfloat162_rn", "__floats2bfloat162_rn"], "__bang_float2bfloat16_rn",
          "float pair -> bfloat162 conversion, round to nearest even")
-_pairvec(["__low2float", "__high2float"], "__bang_half2float",
-         "one half of a half2 -> float (element 2i / 2i+1)")
+for _n, _i in (("__low2float", "2i (.x)"), ("__high2float", "2i+1 (.y)")):
+    ROWS[_n] = ("__bang_half2float", None, f"one half of a half2 -> float: with pairs stored as consecutive half "
+                f"elements of an NRAM array, convert the 2n elements with __bang_half2float(dst, src, 2 * n) and take "
+                f"element {_i}")
 ROWS["__float2bfloat162_rn"] = ("__bang_float2bfloat16_rn", None, _PAIRVEC.format(
     what="float -> bfloat162 with both halves equal, round to nearest even", t="__bang_float2bfloat16_rn")
     + " (write the value to both elements)")
@@ -125,10 +128,10 @@ ROWS["__float2half_rn"] = ("__float2half_rn", "__float2half_rn", "same name in B
                            "round to nearest even; on NRAM arrays the vector form is __bang_float2half_rn(dst, src, "
                            "count)")
 ROWS["__floats2half2_rn"] = ("__float2half_rn", "__float2half_rn", "two floats -> a half pair: no paired type in "
-                             "BANG C, convert each with the scalar __float2half_rn(x) into two consecutive half "
+                             "mlu-ops or torch_mlu, convert each with the scalar __float2half_rn(x) into two consecutive half "
                              "elements (or __bang_float2half_rn over 2n elements)")
 ROWS["__float2half2_rn"] = ("__float2half_rn", "__float2half_rn", "float -> half pair with both halves equal: no "
-                            "paired type in BANG C, convert once with the scalar __float2half_rn(x) and write it to "
+                            "paired type in mlu-ops or torch_mlu, convert once with the scalar __float2half_rn(x) and write it to "
                             "both half elements")
 ROWS["__half2int_ru"] = ("__half2int32_up", "__half2int32_up", "half -> int32, round up: the scalar "
                          "__half2int32_up(x) in BANG C")
@@ -168,7 +171,8 @@ for _n, _what in (("__halves2bfloat162", "two bf16 -> a bfloat162"), ("__low2bfl
     ROWS[_n] = ("bfloat16_t", "bf16-array", _ELEM.format(what=_what, t="bfloat16_t"))
 for _n, _what in (("__half2half2", "one half in both halves of a half2"),
                   ("__bfloat162bfloat162", "one bf16 in both halves of a bfloat162")):
-    ROWS[_n] = ("__bang_write_value", None, f"{_what}: no paired type in BANG C; fill the NRAM array with the value "
+    ROWS[_n] = ("__bang_write_value", None, f"{_what}: no paired type in mlu-ops or torch_mlu; fill the NRAM array "
+                "with the value "
                 "(__bang_write_value(dst, count, value)), or pass it to a *_scalar intrinsic (__bang_mul_scalar)")
 for _n in ("cuda_fp16.h", "cuda_fp16.hpp", "cuda_bf16.h", "cuda_bf16.hpp"):
     ROWS[_n] = ("mlu.h", "mlu.h", "no fp16 / bf16 header: mlu-ops' kernels use half and bfloat16_t including "
