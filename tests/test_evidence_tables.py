@@ -3,7 +3,9 @@ built by a generator in tools/ from a vendor source; the test regenerates it and
 of a real scan."""
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,6 +32,7 @@ def scan(tables, tmp_path_factory):
     shutil.copy(FIX / "python" / "packages.py", root / "packages.py")
     shutil.copy(FIX / "cuda" / "libraries.cpp", root / "libraries.cpp")
     shutil.copy(FIX / "cuda" / "fp16.cu", root / "fp16.cu")
+    shutil.copy(FIX / "cuda" / "fp16_pairs.cu", root / "fp16_pairs.cu")
     result = run_scan(root, ScanOptions(jobs=1), tables)
     return {(f.use.path, f.use.line, f.use.symbol): dict(f.verdicts) for f in result.findings}
 
@@ -106,40 +109,219 @@ def test_musa_cudnn_verdicts_in_a_real_scan(scan):
 
 
 # ------------------------------------------------- half / bf16 intrinsics: BANG C (NeuWare) and Ascend C (CANN A2/A3)
-def test_neuware_bang_table_names_intrinsics_cambricons_kernels_call(tables):
+def test_neuware_bang_table_names_constructs_cambricons_kernels_use(tables):
     import neuware_bang_names as gen
 
     known = gen.facts_names()
     assert len(known) == 115 and "__bang_half2float" in known
+    where = gen.construct_facts()
+    assert set(where) == set(gen.CITES)
+    assert where["__float2half_rn"] == "kernels/utils/common.h:78"
     text = (ROOT / "mappings" / "neuware" / "bang_fp16.yaml").read_text(encoding="utf-8")
-    assert text == gen.build(tables, known)
+    assert text == gen.build(tables, known)  # regenerated from the committed fact copies
     data = yaml.safe_load(text)
     b = tables.backend("neuware")
-    assert data["evidence"] == "verified" and len(data["entries"]) == len(gen.PAIRS) == 35
+    assert data["evidence"] == "verified" and len(data["entries"]) == 126
     for e in data["entries"]:
         fam = tables.catalog[e["symbol"]].family
-        assert e["target"] == gen.PAIRS[e["symbol"]][0] and e["target"] in known, e
-        assert e["status"] == _family_default(b, fam).status, e
-        assert e["ref"].startswith(f"Cambricon/mlu-ops@73adc65d {gen.FILES[e['target']]} (calls {e['target']};")
-    # a BANG name that is not in the list of intrinsics Cambricon's kernels call is refused
+        target, cite, _ = gen.ROWS[e["symbol"]]
+        assert e["target"] == target and e["status"] == _family_default(b, fam).status, e
+        if target.startswith("__bang_") and cite is None:
+            assert target in known
+            assert e["ref"].startswith(f"Cambricon/mlu-ops@73adc65d {gen.FILES[target]} (calls {target};")
+        else:
+            assert e["ref"].startswith(f"Cambricon/mlu-ops@73adc65d {where[cite]} ("), e
+        assert "no scalar half intrinsics" not in e["note"], e  # the old claim: mlu-ops calls __float2half_rn(a)
+    # names with no counterpart in Cambricon's sources are not written: fp8, __dp4a, __byte_perm
+    assert not {"__nv_fp8x4_e4m3", "__nv_fp8_interpretation_t", "__dp4a", "__byte_perm"} & set(gen.ROWS)
+    # a BANG name not in the list of intrinsics Cambricon's kernels call, or a construct not seen, is refused
     with pytest.raises(SystemExit, match="__bang_half2float is not in bang_intrinsics_used_in_mlu_ops.txt"):
         gen.build(tables, known - {"__bang_half2float"})
+    with pytest.raises(SystemExit, match="half-array is not in bang_constructs_in_mlu_ops.tsv"):
+        gen.build(tables, known, {k: v for k, v in where.items() if k != "half-array"})
+
+
+MLU_OPS = Path("/work/.mirror/Cambricon+mlu-ops/repo")
+
+
+@pytest.mark.skipif(not MLU_OPS.is_dir(), reason="no Cambricon/mlu-ops mirror (fresh clone): the fact copy is used")
+def test_neuware_bang_fact_copy_matches_mlu_ops():
+    import neuware_bang_names as gen
+
+    found, missing = gen.read_constructs(MLU_OPS)
+    assert missing == [] and gen.check_files(MLU_OPS) == []
+    assert found == gen.construct_facts()
 
 
 def test_half_intrinsic_verdicts_in_a_real_scan(scan):
     conv = scan[("fp16.cu", 4, "__float2half")]
+    # BANG C has the scalar __float2half_rn (mlu-ops kernels/utils/common.h:78)
     assert (conv["neuware"].status, conv["neuware"].target, conv["neuware"].evidence) == \
-        ("partial", "__bang_float2half_rn", "verified")
-    assert conv["neuware"].ref.startswith("Cambricon/mlu-ops@73adc65d kernels/utils/common.h")
+        ("partial", "__float2half_rn", "verified")
+    assert conv["neuware"].ref.startswith("Cambricon/mlu-ops@73adc65d kernels/utils/common.h:78 (scalar call")
+    assert "__bang_float2half_rn" in conv["neuware"].note
     assert (conv["cann"].status, conv["cann"].target, conv["cann"].evidence) == ("adapt", "AscendC::Cast", "verified")
     assert "RoundMode::CAST_RINT" in conv["cann"].note
     assert conv["cann"].ref == "cannmirror/asc-devkit@0da921b9 include/basic_api/kernel_operator_vec_vconv_intf.h (Cast)"
     mul = scan[("fp16.cu", 7, "__hmul")]
     assert (mul["cann"].target, mul["cann"].evidence, mul["neuware"].target, mul["neuware"].evidence) == \
         ("AscendC::Mul", "verified", "__bang_mul", "verified")
-    # no counterpart named for the paired type: it stays on the family default, inferred
-    pair = scan[("fp16.cu", 6, "__halves2half2")]
-    assert (pair["cann"].evidence, pair["neuware"].evidence) == ("inferred", "inferred")
+
+
+def _v(scan, line, sym, backend):
+    v = scan[("fp16_pairs.cu", line, sym)][backend]
+    return v.status, v.target, v.rule, v.evidence
+
+
+def test_neuware_paired_half_names_in_a_real_scan(scan):
+    """fixtures/cuda/fp16_pairs.cu, scanned end to end: paired types and intrinsics become element arrays."""
+    assert _v(scan, 5, "half2", "neuware") == ("partial", "half", "exact", "verified")
+    assert _v(scan, 16, "__nv_bfloat162", "neuware") == ("partial", "bfloat16_t", "exact", "verified")
+    assert _v(scan, 6, "__half22float2", "neuware") == ("partial", "__bang_half2float", "exact", "verified")
+    assert "2 * n" in scan[("fp16_pairs.cu", 6, "__half22float2")]["neuware"].note
+    assert _v(scan, 10, "__half2half2", "neuware") == ("partial", "__bang_write_value", "exact", "verified")
+    assert _v(scan, 11, "__low2half", "neuware") == ("partial", "half", "exact", "verified")
+    assert _v(scan, 13, "__halves2half2", "neuware") == ("partial", "half", "exact", "verified")
+    assert _v(scan, 13, "__hmul2", "neuware") == ("partial", "__bang_mul", "exact", "verified")
+    assert _v(scan, 18, "__float22bfloat162_rn", "neuware") == \
+        ("partial", "__bang_float2bfloat16_rn", "exact", "verified")
+    assert _v(scan, 2, "cuda_fp16.h", "neuware") == ("partial", "mlu.h", "exact", "verified")
+    assert scan[("fp16_pairs.cu", 2, "cuda_fp16.h")]["neuware"].ref == \
+        "Cambricon/mlu-ops@73adc65d kernels/kernel.h:27 (the BANG header every kernel gets through kernels/kernel.h;" \
+        " facts/bang_constructs_in_mlu_ops.tsv)"
+    assert _v(scan, 22, "__int2half_rn", "neuware") == ("partial", "half", "exact", "verified")
+    assert "(T)y_low" in scan[("fp16_pairs.cu", 22, "__int2half_rn")]["neuware"].note
+    # device math: the vector intrinsic mlu-ops calls for the same work
+    assert _v(scan, 23, "__expf", "neuware") == ("adapt", "__bang_pow2", "exact", "verified")
+    assert "__mluop_exp" in scan[("fp16_pairs.cu", 23, "__expf")]["neuware"].note
+    assert _v(scan, 23, "rsqrtf", "neuware") == ("adapt", "__bang_sqrt", "exact", "verified")
+    # no counterpart in Cambricon's sources: the family default, inferred
+    assert _v(scan, 27, "__dp4a", "neuware") == ("adapt", "", "family", "inferred")
+    assert _v(scan, 9, "half", "neuware") == ("adapt", "half", "exact", "verified")  # the hand-written row
+
+
+def test_cann_paired_half_names_in_a_real_scan(scan):
+    """The same fixture on CANN's default target (910B, Atlas A2, SIMD): the Ascend C API that does the work."""
+    assert _v(scan, 6, "__half22float2", "cann") == ("adapt", "AscendC::Cast", "exact", "verified")
+    assert "2n elements" in scan[("fp16_pairs.cu", 6, "__half22float2")]["cann"].note
+    assert _v(scan, 10, "__half2half2", "cann") == ("adapt", "AscendC::Duplicate", "exact", "verified")
+    assert _v(scan, 11, "__low2half", "cann") == ("adapt", "AscendC::LocalTensor::GetValue", "exact", "verified")
+    assert _v(scan, 13, "__halves2half2", "cann") == ("adapt", "AscendC::LocalTensor::SetValue", "exact", "verified")
+    assert _v(scan, 18, "__float22bfloat162_rn", "cann") == ("adapt", "AscendC::Cast", "exact", "verified")
+    v = scan[("fp16_pairs.cu", 22, "__int2half_rn")]["cann"]
+    assert (v.status, v.target, v.evidence) == ("adapt", "AscendC::Cast", "verified") and "SetDeqScale" in v.note
+    assert _v(scan, 23, "__expf", "cann") == ("adapt", "AscendC::Exp", "exact", "verified")
+    assert _v(scan, 23, "rsqrtf", "cann") == ("adapt", "AscendC::Rsqrt", "exact", "verified")
+    assert scan[("fp16_pairs.cu", 23, "rsqrtf")]["cann"].ref == \
+        "cannmirror/asc-devkit@0da921b9 include/basic_api/kernel_operator_vec_unary_intf.h (Rsqrt)"
+    assert _v(scan, 27, "__dp4a", "cann") == ("adapt", "", "family", "inferred")  # no counterpart named
+
+
+ASC_DEVKIT = Path("/work/.mirror/cannmirror+asc-devkit/repo")
+
+
+@pytest.mark.skipif(not ASC_DEVKIT.is_dir(), reason="no asc-devkit mirror (fresh clone): the fact copy is used")
+def test_cann_fact_copy_matches_asc_devkit():
+    import cann_simt_names as gen
+
+    fresh = gen.read_facts(ASC_DEVKIT)
+    assert gen.check(fresh) == []
+    assert fresh == gen.load_facts()
+
+
+# ------------------------------------------- half / bf16 names and device math on MUSA: Moore Threads' own MUSA code
+def test_musa_fp16_math_table_is_regenerated_from_the_fact_copy(tables):
+    import musa_fp16_names as gen
+
+    facts = gen.load_facts()
+    text = (ROOT / "mappings" / "musa" / "fp16_math_vendor.yaml").read_text(encoding="utf-8")
+    assert text == gen.build(tables, facts)
+    data = yaml.safe_load(text)
+    b = tables.backend("musa")
+    assert data["evidence"] == "verified" and len(data["entries"]) == 76
+    for e in data["entries"]:
+        fam = tables.catalog[e["symbol"]].family
+        assert fam.startswith(("kernel.fp16", "cuda-math"))
+        assert (e["status"], e["target"], e["ref"]) == (_family_default(b, fam).status, e["symbol"],
+                                                        facts[e["symbol"]][0]), e
+        assert re.fullmatch(r"MooreThreads/(mutlass|tilelang_musa|vllm_musa|mate|torch_musa|"
+                            r"tensorflow_musa_extension|onnxruntime-musa)@[0-9a-f]{8} \S+:\d+", e["ref"]), e
+    bf16 = b.lookup("__bfloat162int_rn", "kernel.fp16")  # MUTLASS calls it only under __MUSA_ARCH__ >= 220
+    assert (bf16.evidence, bf16.ref) == ("verified",
+                                         "MooreThreads/mutlass@fde3e815 include/mutlass/numeric_conversion.h:922")
+    assert "__MUSA_ARCH__ is 220 or 310 (MP22: S4000, MP31: S5000)" in bf16.note
+    bf16 = b.lookup("__float2bfloat16_rn", "kernel.fp16")  # the use live on most arches is cited
+    assert bf16.ref == "MooreThreads/onnxruntime-musa@297af927 musa/ep/src/kernels/math/softmax_impl.mu:35"
+    assert "bf16 needs __MUSA_ARCH__ >= 220" in bf16.note
+    # seen only in dead or non-MUSA code: the family default, inferred (was `verified` from a plain identifier search)
+    for sym, fam in (("__hisnan", "kernel.fp16"), ("__fmul_rn", "cuda-math"), ("__ushort_as_half", "kernel.fp16"),
+                     ("__bfloat162bfloat162", "kernel.fp16"), ("erfcx", "cuda-math")):
+        v = b.lookup(sym, fam)
+        assert (v.rule, v.evidence) == ("family", "inferred"), sym
+        assert sym not in facts
+
+
+def test_musa_reader_follows_the_preprocessor_and_drops_comments():
+    import musa_fp16_names as gen
+
+    src = "\n".join([
+        "#ifndef X_H", "#define X_H",
+        "#if defined(__MUSA_ARCH__) && __MUSA_ARCH__ < 800", "  assert(false);", "#else",
+        "  return __fmul_rn(a, b);",           # vLLM's CUDA >= 800 path: dead on every MUSA arch
+        "#endif",
+        "#ifndef USE_ROCM", "  x = __hadd(a, b);", "#else", "  y = __ushort_as_half(z);", "#endif",
+        "#if defined(__MUSA_ARCH_LIST__) && (__MUSA_ARCH_LIST__) >= 310", "  c = __dp4a(a, b, c);", "#endif",
+        "#ifdef FLASHINFER_USE_FP8", "  __nv_fp8_e4m3 q;", "#endif",  # a feature flag: may be dead, not counted
+        "  // if (__hisnan(x))", "  s = \"__hisinf\";", "/* __byte_perm(a, b, 0) */",
+        "half_t __habs(const half_t x) { return abs(x); }",  # a project overload, not a call
+        "#define hexp mutlass::fast_exp",
+        "#endif"])
+    live = {}
+    for n, code, arches in gen.live_lines(src):
+        if code.lstrip().startswith("#"):
+            continue
+        for ident in gen._IDENT.findall(code):
+            if not gen._defines(code, ident):
+                live.setdefault(ident, set()).update(arches)
+    assert live["__hadd"] == {210, 220, 310} and live["__dp4a"] == {310}
+    for dead in ("__fmul_rn", "__ushort_as_half", "__nv_fp8_e4m3", "__hisnan", "__hisinf", "__byte_perm", "__habs",
+                 "hexp"):
+        assert dead not in live, dead
+    assert gen.eval_cond("defined(__HIPCC__) || defined(__MUSA_ARCH__)", 220) is True
+    assert gen.eval_cond("defined(MUTLASS_ENABLE_X)", 220) is None
+
+
+MIRRORS = Path("/work/.mirror")
+
+
+@pytest.mark.skipif(not (MIRRORS / "MooreThreads+mutlass").is_dir(), reason="no Moore Threads mirrors (fresh clone)")
+def test_musa_fact_copy_matches_the_vendor_files():
+    """Cited lines are calls on a live branch of the real files; a commented-out or dead call is not counted."""
+    import musa_fp16_names as gen
+
+    facts = gen.load_facts()
+    for name in ("__dp4a", "__float2bfloat16_rn", "__byte_perm", "__hneg2", "rsqrtf"):
+        ref = facts[name][0]
+        repo, _, rest = ref.partition(" ")
+        path, line = rest.rsplit(":", 1)
+        git_dir = MIRRORS / repo.split("@")[0].replace("/", "+") / "repo"
+        text = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"HEAD:{path}"], capture_output=True,
+                              text=True, check=True).stdout
+        live = {n: code for n, code, _ in gen.live_lines(text)}
+        assert re.search(rf"\b{name}\s*\(", live[int(line)]) and not gen._defines(live[int(line)], name), ref
+    text = subprocess.run(["git", "--git-dir", str(MIRRORS / "MooreThreads+vllm_musa" / "repo"), "show",
+                           "HEAD:csrc_musa/quantization/fp8/amd_detail/hip_float8_impl.h"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "__hisnan" in text and not any("__hisnan" in code for _, code, _ in gen.live_lines(text))
+
+
+def test_musa_half_names_in_a_real_scan(scan):
+    assert _v(scan, 27, "__dp4a", "musa") == ("rename", "__dp4a", "exact", "verified")
+    assert scan[("fp16_pairs.cu", 27, "__dp4a")]["musa"].ref == \
+        "MooreThreads/tilelang_musa@dd1cce9b src/tl_templates/musa/common.h:153"
+    assert _v(scan, 6, "__half22float2", "musa") == ("rename", "__half22float2", "exact", "verified")
+    assert _v(scan, 23, "rsqrtf", "musa") == ("rename", "rsqrtf", "exact", "verified")
+    assert _v(scan, 23, "__expf", "musa") == ("rename", "__expf", "exact", "verified")
 
 
 def test_cudnn_types_and_enums_name_what_torch_npu_and_torch_mlu_use(tables):

@@ -20,6 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "mappings" / "musa" / "vendor_code.yaml"
 FAMILIES = ("kernel", "cuda-math")  # device-code names; torch macros and host APIs have their own tables
+# kernel.fp16 and cuda-math names are decided by tools/musa_fp16_names.py, which reads the same code (and MUTLASS,
+# TileLang's MUSA templates) following the preprocessor: a plain identifier search cited commented-out calls
+# (__hisnan), ROCm-only #else branches (__ushort_as_half), vLLM's dead `__MUSA_ARCH__ < 800` #else branches
+# (__fmul_rn, __bfloat162bfloat162) and string literals (erfcx).
+SKIP = ("kernel.fp16", "cuda-math")
 _IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _EXTS = (".mu", ".muh", ".h", ".cpp", ".cuh", ".hpp")
 
@@ -44,7 +49,7 @@ def build(tables, found: dict[str, str]) -> str:
     rows = []
     for sym in sorted(tables.catalog):
         fam = tables.catalog[sym].family
-        if not fam.startswith(FAMILIES) or sym not in found:
+        if not fam.startswith(FAMILIES) or fam.startswith(SKIP) or sym not in found:
             continue
         v = b.lookup(sym, fam)
         if v.rule != "family" or v.status in ("missing", "unknown"):
