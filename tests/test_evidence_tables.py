@@ -187,8 +187,11 @@ def test_torch_cpp_device_names_cite_the_vendor_ports_cpp(tables):
         assert (v.status, v.target, v.evidence) == ("rename", "c10::DispatchKey::PrivateUse1", "verified")
     v = mlu.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda")
     assert (v.status, v.target, v.evidence) == ("adapt", "torch_mlu::getDeviceProperties", "verified")
-    # no torch_npu counterpart was looked up: the family default stays, inferred
-    assert cann.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda").evidence == "inferred"
+    # torch_npu has no cudaDeviceProp getter in its C++ API: one aclrtGetDeviceInfo query per attribute
+    # (tools/misc_evidence.py, cited from torch_npu's own Module.cpp)
+    v = cann.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda")
+    assert (v.status, v.target, v.evidence) == ("adapt", "aclrtGetDeviceInfo", "verified")
+    assert v.ref.startswith("Ascend/pytorch@9e73e708 torch_npu/csrc/npu/Module.cpp:")
 
 
 def test_musa_torch_cpp_names_torch_musa_writes(tables):

@@ -1,0 +1,362 @@
+"""Write mappings/{cann,musa,neuware}/evidence_misc.yaml: per-name rows, each citing the line of a vendor source that
+shows the name (or the construct doing the same work), for families whose findings rested on a family default or
+an "unverified" row (`inferred`): cooperative groups, launch bounds, CMake variables, setup.py CUDA sources, CuTe,
+NCCL types, torch C++ device properties, cache-hinted loads.
+
+ROWS below says, per backend, which CUDA names get which verdict and which vendor file line shows it: a source key
+(SOURCES: repository and mirror), a path in that repository and a regular expression the line must match.
+`--facts` reads every cited file from the mirrors (/work/.mirror/OWNER+NAME/repo, bare git directories) and writes
+the matching lines, with the commit, to tests/data/vendor_facts/misc_evidence_lines.tsv, plus the header list of
+MooreThreads/mutlass include/mute/ (mutlass_mute_headers.txt); a pattern that no longer matches stops the tool.
+Without `--facts` the YAML is rebuilt from those committed lines, so the test regenerates and compares on a fresh
+clone. Every ref names repo@commit, path and line.
+
+The status of a row is the one the tables already gave the name (family default or wildcard row) unless the cited
+source shows it wrong; CHANGED lists those, with the reason (the test checks both).
+
+    python tools/misc_evidence.py [--facts]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MIRRORS = Path("/work/.mirror")
+FACTS = ROOT / "tests" / "data" / "vendor_facts" / "misc_evidence_lines.tsv"
+MUTE_HEADERS = ROOT / "tests" / "data" / "vendor_facts" / "mutlass_mute_headers.txt"
+OUT = {b: ROOT / "mappings" / b / "evidence_misc.yaml" for b in ("cann", "musa", "neuware")}
+
+# key -> (GitHub repository, licence of the cited files)
+SOURCES = {
+    "vllm_musa": ("MooreThreads/vllm_musa", "Apache-2.0"),
+    "tilelang_musa": ("MooreThreads/tilelang_musa", "MIT"),
+    "torch_musa": ("MooreThreads/torch_musa", "BSD-3-Clause"),
+    "mutlass": ("MooreThreads/mutlass", "BSD-3-Clause"),
+    "asc-devkit": ("cannmirror/asc-devkit", "CANN Open Software License 2.0"),
+    "vllm-ascend": ("vllm-project/vllm-ascend", "Apache-2.0"),
+    "torch_npu": ("Ascend/pytorch", "BSD-3-Clause"),
+    "torch_mlu": ("Cambricon/torch_mlu", "BSD-2-Clause"),
+    "mlu-ops": ("Cambricon/mlu-ops", "MIT"),
+}
+
+_CG_DOC = "docs/zh/api/SIMT-API/协作组/"
+_BGMV = "csrc_musa/punica/bgmv/bgmv_impl.muh"
+_TL = "src/target/codegen_musa.cc"
+_WARP = ("on S80/S3000/S4000 (MP21/MP22) a warp has 128 lanes, so a tile of 32 is a quarter of a warp, not the warp: "
+         "code that treats a 32-thread tile as the hardware warp (warp ids from threadIdx.x / 32, full 0xffffffff "
+         "masks, one tile per warp for shared-memory slots) must be reviewed; on S5000 (MP31) the warp is 32 lanes "
+         "as on CUDA (--target musa:s5000)")
+_MUTE_ATOMS = ("NVIDIA-specific atoms and arch code (SM80+ MMA, TMA, clusters) exist only where mutlass provides "
+               "MUSA ones (mute/atom/mma_traits_mp22.hpp ...)")
+_CG_MUSA = "Moore Threads' own MUSA code (vllm_musa, built with TORCH_MUSA_ARCH=220) uses it unchanged"
+
+# backend -> list of rows: (symbols, status, target, note, [(source key, path, regex)], {target id: verdict} or None)
+# A per-target verdict is a dict with status, target, note and its own list of (source key, path, regex) in "srcs".
+ROWS: dict[str, list[tuple]] = {
+    "musa": [
+        # ---- cooperative groups: names Moore Threads' MUSA code writes (kernel.yaml row #132 said "unverified")
+        (["cooperative_groups.h"], "partial", "cooperative_groups.h",
+         f"same header on MUSA: {_CG_MUSA}; the set of group types and collectives is not in a public MUSA header "
+         "(no this_cluster / cluster groups seen)",
+         [("vllm_musa", _BGMV, r"#include <cooperative_groups\.h>")], None),
+        (["cooperative_groups::this_thread_block"], "partial", "cooperative_groups::this_thread_block",
+         f"same call on MUSA: {_CG_MUSA} (cg::this_thread_block(), block.thread_rank())",
+         [("vllm_musa", _BGMV, r"cg::this_thread_block\(\)")], None),
+        (["cooperative_groups::tiled_partition"], "partial", "cooperative_groups::tiled_partition",
+         f"same call on MUSA: {_CG_MUSA} with tiles of at most 32 threads (cg::tiled_partition<tx>, tx divides 32); "
+         + _WARP,
+         [("vllm_musa", _BGMV, r"cg::tiled_partition<tx>\(block\)")],
+         {"s5000": {"status": "partial", "target": "cooperative_groups::tiled_partition",
+                    "note": "same call on MUSA (vllm_musa's bgmv kernels); S5000 (MP31) has 32-lane warps, so a tile of "
+                            "32 is one warp as on CUDA; the other group types are not in a public MUSA header",
+                    "srcs": [("vllm_musa", _BGMV, r"cg::tiled_partition<tx>\(block\)")]}}),
+        (["cooperative_groups::thread_block_tile"], "partial", "cooperative_groups::thread_block_tile",
+         f"same type on MUSA: {_CG_MUSA} (cg::thread_block_tile with g.shfl_down / g.shfl inside the tile); " + _WARP,
+         [("vllm_musa", _BGMV, r"cg::thread_block_tile g = ")],
+         {"s5000": {"status": "partial", "target": "cooperative_groups::thread_block_tile",
+                    "note": "same type on MUSA (vllm_musa's bgmv kernels); S5000 (MP31) has 32-lane warps, so a "
+                            "thread_block_tile<32> is one warp as on CUDA",
+                    "srcs": [("vllm_musa", _BGMV, r"cg::thread_block_tile g = ")]}}),
+        (["cooperative_groups::this_grid"], "partial", "cooperative_groups::this_grid",
+         "grid groups on MUSA: Moore Threads' TileLang back end emits cooperative_groups::this_grid() and grid.sync() "
+         "for a grid-wide barrier and launches such kernels with musaLaunchCooperativeKernel; all blocks must be "
+         "resident at once",
+         [("tilelang_musa", _TL, r"cooperative_groups::this_grid\(\)"),
+          ("tilelang_musa", "tilelang/jit/adapter/musa_wrapper.py", r"musaLaunchCooperativeKernel\(")], None),
+        (["cooperative_groups::grid_group"], "partial", "cooperative_groups::grid_group",
+         "grid groups on MUSA: Moore Threads' TileLang back end emits cooperative_groups::grid_group grid = "
+         "cooperative_groups::this_grid(); grid.sync(); kernels launch with musaLaunchCooperativeKernel",
+         [("tilelang_musa", _TL, r"cooperative_groups::grid_group grid = ")], None),
+        # ---- CuTe is MUTLASS's MuTe (namespace mute, headers include/mute/...)
+        (["cute"], "adapt", "mute",
+         "MUTLASS ships CuTe as MuTe: namespace cute -> mute, <cute/...> -> <mute/...>; " + _MUTE_ATOMS,
+         [("mutlass", "include/mute/tensor.hpp", r"^namespace mute\b")], None),
+        (["cute::*"], "adapt", "mute::",
+         "MUTLASS ships CuTe as MuTe: cute:: -> mute:: (not mutlass::); " + _MUTE_ATOMS,
+         [("mutlass", "include/mute/tensor.hpp", r"^namespace mute\b")], None),
+        # ---- cache-hinted loads: torch_musa's kernels call __ldg
+        (["__ldg"], "rename", "__ldg",
+         "same intrinsic in MUSA C++: torch_musa's own kernels call __ldg (read-only cached load), no change",
+         [("torch_musa", "torch_musa/csrc/aten/ops/musa/GatedSilu.mu", r"__ldg\(")], None),
+        # ---- CMake: what torch_musa's own build uses
+        (["CMAKE_CUDA_COMPILER_VERSION", "cmake:CUDA_VERSION"], "adapt", "REAL_MUSA_VERSION",
+         "no CMake MUSA language version: torch_musa runs musa_runtime_version and compares an integer "
+         "(major*1000 + minor*10 + patch, e.g. 4030 for 4.3.0) in REAL_MUSA_VERSION; CUDA version thresholds do not "
+         "carry over",
+         [("torch_musa", "cmake/utils.cmake", r"function\(parse_real_musa_version"),
+          ("torch_musa", "CMakeLists.txt", r"REAL_MUSA_VERSION GREATER_EQUAL")], None),
+        (["CMAKE_CUDA_ARCHITECTURES_ALL", "CMAKE_CUDA_ARCHITECTURES_ALL_MAJOR"], "adapt", "TORCH_MUSA_ARCH_LIST",
+         "MUSA architectures are mp_21 / mp_22 / mp_31: torch_musa takes TORCH_MUSA_ARCH_LIST and passes "
+         "--offload-arch=mp_XX to mcc",
+         [("torch_musa", "CMakeLists.txt", r"--offload-arch=mp_\$\{TORCH_MUSA_ARCH\}")], None),
+        (["cmake:CUDA_FOUND"], "adapt", "MUSA_FOUND",
+         "find_package(MUSA) from the MUSA SDK's cmake folder sets MUSA_FOUND",
+         [("torch_musa", "CMakeLists.txt", r"^if\(MUSA_FOUND\)")], None),
+        (["cmake:CUDA_TOOLKIT_ROOT_DIR", "CMAKE_CUDA_TOOLKIT_INCLUDE_DIRECTORIES"], "adapt", "MUSA_TOOLKIT_ROOT_DIR",
+         "the MUSA SDK root (MUSA_HOME, default /usr/local/musa; MUSA_TOOLKIT_ROOT_DIR after find_package(MUSA)), "
+         "headers under its include/",
+         [("torch_musa", "cmake/summary.cmake", r"MUSA_TOOLKIT_ROOT_DIR"),
+          ("torch_musa", "CMakeLists.txt", r'set\(MUSA_PATH "/usr/local/musa"\)')], None),
+        # ---- setup.py CUDA sources
+        (["cuda-sources"], "adapt", ".mu",
+         "rename the .cu / .cuh sources to .mu / .muh and build them with torch_musa's MUSAExtension (mcc)",
+         [("torch_musa", "torch_musa/utils/musa_extension.py", r'valid_ext = \["\.mu", "\.muh"\]')], None),
+    ],
+    "cann": [
+        (["cooperative_groups"], "missing", "",
+         "no cooperative groups on Atlas A2/A3: Huawei's docs list every cooperative-groups API as unsupported there "
+         "(SyncAll() gives an all-core barrier in SIMD Ascend C); the SIMT API of the 950 has the cooperative_groups "
+         "namespace (--target cann:950)",
+         [("asc-devkit", _CG_DOC + "tiled_partition.md", r"Atlas A2 训练系列产品/Atlas A2 推理系列产品：不支持")],
+         {"950": {"status": "partial", "target": "cooperative_groups",
+                  "note": "SIMT on 950: simt_api/cooperative_groups.h declares namespace cooperative_groups with "
+                          "thread_block (this_thread_block), tiled_partition, thread_block_tile (sizes 1-32), "
+                          "coalesced_group, binary_partition; no grid groups (this_grid)",
+                  "srcs": [("asc-devkit", "include/simt_api/cooperative_groups.h", r"^namespace cooperative_groups \{"),
+                           ("asc-devkit", _CG_DOC + "tiled_partition.md", r"Ascend 950PR/Ascend 950DT：支持")]}}),
+        (["__launch_bounds__"], "adapt", "",
+         "Atlas A2/A3 kernels are SIMD Ascend C (__global__ __aicore__ over AI cores) without thread blocks: the "
+         "bound goes with the rewrite; the 950's SIMT kernels keep __launch_bounds__(N) (--target cann:950)",
+         ["vendor-apis.md #124 [A3 atlas_ascendc_10_0014] (SIMD kernel: __global__ __aicore__)",
+          ("asc-devkit", "docs/zh/api/SIMT-API/SIMT编程简介/扩展语法/核函数配置.md", r"^## \\_\\_launch\\_bounds\\_\\_")],
+         {"950": {"status": "adapt", "target": "__launch_bounds__",
+                  "note": "SIMT on 950: __launch_bounds__(N) takes one argument, the maximum threads per block "
+                          "(1..2048, 1024 when absent), and sets the registers per thread (127 up to 256 threads, "
+                          "16 above 1024); CUDA's second and third arguments (min blocks per SM, max blocks per "
+                          "cluster) have no counterpart",
+                  "srcs": [("asc-devkit", "docs/zh/api/SIMT-API/SIMT编程简介/扩展语法/核函数配置.md",
+                            r"N的取值范围为1到2048")]}}),
+        (["CMAKE_CUDA_COMPILER_VERSION", "cmake:CUDA_VERSION"], "adapt", "CANN_VERSION",
+         "no CMake language version for Ascend C: vllm-ascend's build reads the CANN version from the toolkit's "
+         "version.info (cmake/scripts/check_version_compatible.py) into CANN_VERSION; CUDA thresholds do not carry over",
+         [("vllm-ascend", "csrc/cmake/config.cmake", r"OUTPUT_VARIABLE CANN_VERSION")], None),
+        (["CMAKE_CUDA_ARCHITECTURES_ALL", "CMAKE_CUDA_ARCHITECTURES_ALL_MAJOR"], "adapt", "SOC_VERSION",
+         "Ascend C builds for one SoC given by SOC_VERSION (ascend910b..., ascend950...), not a list of SM "
+         "architectures",
+         [("vllm-ascend", "CMakeLists.txt", r"set\(SOC_VERSION \$\{SOC_VERSION\}\)")], None),
+        (["cmake:CUDA_TOOLKIT_ROOT_DIR", "CMAKE_CUDA_TOOLKIT_INCLUDE_DIRECTORIES", "cmake:CUDA_FOUND"], "adapt",
+         "ASCEND_HOME_PATH",
+         "the CANN toolkit root is ASCEND_HOME_PATH (ASCEND_CANN_PACKAGE_PATH), headers in its include/; Ascend C "
+         "kernels build through the toolkit's ascendc.cmake (found under tools/ or compiler/tikcpp/ascendc_kernel_cmake)",
+         [("vllm-ascend", "CMakeLists.txt", r"set\(ASCEND_CANN_PACKAGE_PATH \$\{ASCEND_HOME_PATH\}\)"),
+          ("vllm-ascend", "CMakeLists.txt", r"include\(\$\{ASCENDC_CMAKE_DIR\}/ascendc\.cmake\)")], None),
+        (["cuda-sources"], "adapt", "ascendc_library",
+         "CUDA sources are rewritten as Ascend C kernels (.cpp) and built by the toolkit's CMake function "
+         "ascendc_library, as vllm-ascend does; torch_npu's NpuExtension compiles host C++ only (language c++)",
+         [("vllm-ascend", "CMakeLists.txt", r"ascendc_library\(vllm_ascend_kernels SHARED"),
+          ("torch_npu", "torch_npu/utils/cpp_extension.py", r"kwargs\['language'\] = 'c\+\+'")], None),
+        (["at::cuda::getCurrentDeviceProperties", "at::cuda::getDeviceProperties"], "adapt", "aclrtGetDeviceInfo",
+         "no cudaDeviceProp: query one attribute at a time with aclrtGetDeviceInfo(deviceId, ACL_DEV_ATTR_..., "
+         "&value), as torch_npu fills its NPUDeviceProp; SM counts become AI-core counts",
+         [("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE")], None),
+    ],
+    "neuware": [
+        (["__launch_bounds__"], "adapt", "__mlu_global__",
+         "the kernel becomes a BANG C __mlu_global__ function; BANG has no thread blocks to bound: parallelism is the "
+         "task dimension and type given at launch (<<<k_dim, k_type, queue>>>), and Cambricon's mlu-ops kernels "
+         "declare no launch bounds",
+         [("mlu-ops", "kernels/unary_op/unary_op_3pipeline.h", r"__mlu_global__ void"),
+          ("mlu-ops", "kernels/abs/abs_block.mlu", r"<<<k_dim, k_type, queue>>>")], None),
+        (["CMAKE_CUDA_COMPILER_VERSION", "cmake:CUDA_VERSION"], "adapt", "_cncc_version",
+         "no CMake language version for BANG: mlu-ops runs `${BANG_CNCC_EXECUTABLE} --version` (from "
+         "find_package(BANG)) into _cncc_version and compares that (VERSION_LESS 4.15.0); CUDA thresholds do not carry over",
+         [("mlu-ops", "CMakeLists.txt", r"COMMAND \$\{BANG_CNCC_EXECUTABLE\} --version")], None),
+        (["CMAKE_CUDA_ARCHITECTURES_ALL", "CMAKE_CUDA_ARCHITECTURES_ALL_MAJOR"], "adapt", "--bang-mlu-arch",
+         "MLU architectures are mtp_xxx names passed to cncc as --bang-mlu-arch=mtp_592 / mtp_613 ... (mlu-ops' "
+         "MLUOP_MLU_ARCH_LIST), not SM numbers",
+         [("mlu-ops", "CMakeLists.txt", r'"--bang-mlu-arch=mtp_592"')], None),
+        (["cmake:CUDA_FOUND"], "adapt", "BANG_FOUND",
+         "find_package(BANG) from NEUWARE_HOME/cmake sets BANG_FOUND and BANG_CNCC_EXECUTABLE",
+         [("mlu-ops", "CMakeLists.txt", r"if\(NOT BANG_FOUND\)")], None),
+        (["cmake:CUDA_TOOLKIT_ROOT_DIR", "CMAKE_CUDA_TOOLKIT_INCLUDE_DIRECTORIES"], "adapt", "NEUWARE_HOME",
+         "the NeuWare root is NEUWARE_HOME, headers in ${NEUWARE_HOME}/include, libraries in lib64",
+         [("mlu-ops", "CMakeLists.txt", r'include_directories\("\$\{NEUWARE_HOME\}/include"\)')], None),
+        (["CMAKE_CUDA_STANDARD_REQUIRED"], "adapt", "BANG_CNCC_FLAGS",
+         "the C++ standard of BANG sources is a cncc flag (-std=c++17 in BANG_CNCC_FLAGS), not a CMake language "
+         "property",
+         [("mlu-ops", "CMakeLists.txt", r"BANG_CNCC_FLAGS.*-Wall -std=c\+\+17")], None),
+        (["cuda-sources"], "adapt", ".mlu",
+         "CUDA sources are rewritten in BANG C as .mlu files and built by torch_mlu's MLUExtension (cncc)",
+         [("torch_mlu", "torch_mlu/utils/cpp_extension.py", r'valid_ext = \["\.mlu"\]')], None),
+        # ---- NCCL types and constants: the CNCL names torch_mlu's ProcessGroupCNCL uses
+        (["ncclComm_t"], "adapt", "cnclComm_t", "CNCL communicator (cnclInitComms, clique id), as torch_mlu uses it",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.h", r"\bcnclComm_t\b")], None),
+        (["ncclSum"], "adapt", "cnclSum", "CNCL reduce operation, as torch_mlu's ProcessGroupCNCL maps ReduceOp::SUM",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/process_group_cncl.cpp", r"\bcnclSum\b")], None),
+        (["ncclDataType_t"], "adapt", "cnclDataType_t", "CNCL data type enum, as torch_mlu maps ScalarType to it",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclDataType_t\b")], None),
+        (["ncclRedOp_t"], "adapt", "cnclReduceOp_t", "CNCL reduce-op enum",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/process_group_cncl.cpp", r"\bcnclReduceOp_t\b")], None),
+        (["ncclResult_t"], "adapt", "cnclResult_t", "CNCL result type",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.h", r"\bcnclResult_t\b")], None),
+        (["ncclSuccess"], "adapt", "CNCL_RET_SUCCESS", "CNCL success code",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.h", r"\bCNCL_RET_SUCCESS\b")], None),
+        (["ncclGetErrorString"], "adapt", "cnclGetErrorStr", "CNCL error string",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclGetErrorStr\b")], None),
+        (["ncclFloat16", "ncclHalf"], "adapt", "cnclHalf", "CNCL half data type",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclHalf\b")], None),
+        (["ncclBfloat16"], "adapt", "cnclBfloat16", "CNCL bfloat16 data type",
+         [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclBfloat16\b")], None),
+    ],
+}
+
+# (backend, symbol) -> why the row's status differs from what the tables said before (the cited source shows it)
+CHANGED = {
+    ("musa", "__ldg"): "vendor-apis.md #137 says UNV (partial); rename: torch_musa's MUSA kernels call __ldg",
+}
+
+
+def _git(git_dir: Path, *args: str) -> str:
+    return subprocess.run(["git", "--git-dir", str(git_dir), *args], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _mirror(key: str) -> Path:
+    return MIRRORS / SOURCES[key][0].replace("/", "+") / "repo"
+
+
+def _all_srcs():
+    for rows in ROWS.values():
+        for _syms, _st, _tg, _note, srcs, per in rows:
+            yield from (s for s in srcs if not isinstance(s, str))
+            for tv in (per or {}).values():
+                yield from (s for s in tv["srcs"] if not isinstance(s, str))
+
+
+def collect_facts() -> str:
+    """Read every cited file at the mirror's HEAD; the first line matching each pattern, as TSV."""
+    shas: dict[str, str] = {}
+    out = ["# Lines of vendor sources cited by mappings/*/evidence_misc.yaml (tools/misc_evidence.py --facts).",
+           "# One short line per citation, quoted for reference from these public repositories under their licences:",
+           *(f"#   {repo} ({lic})" for repo, lic in SOURCES.values()),
+           "# columns: source key, repo@commit, path, pattern, line number, line"]
+    seen = set()
+    for key, path, pat in _all_srcs():
+        if (key, path, pat) in seen:
+            continue
+        seen.add((key, path, pat))
+        git_dir = _mirror(key)
+        sha = shas.get(key) or shas.setdefault(key, _git(git_dir, "rev-parse", "HEAD").strip())
+        text = _git(git_dir, "show", f"{sha}:{path}")
+        for n, line in enumerate(text.splitlines(), start=1):
+            if re.search(pat, line):
+                out.append("\t".join((key, f"{SOURCES[key][0]}@{sha[:8]}", path, pat, str(n),
+                                      line.strip()[:200].replace("\t", " "))))
+                break
+        else:
+            raise SystemExit(f"{SOURCES[key][0]}@{sha[:8]} {path}: no line matches {pat!r}")
+    return "\n".join(out) + "\n"
+
+
+def mute_headers_text() -> str:
+    git_dir = _mirror("mutlass")
+    sha = _git(git_dir, "rev-parse", "HEAD").strip()
+    names = [p for p in _git(git_dir, "ls-tree", "-r", "--name-only", sha, "include/mute").split() if p.endswith(".hpp")]
+    return (f"# MooreThreads/mutlass@{sha[:8]} include/mute/ headers (BSD-3-Clause): MUTLASS's CuTe port (MuTe)\n"
+            + "\n".join(sorted(names)) + "\n")
+
+
+def read_mute_headers(text: str) -> tuple[str, list[str]]:
+    """(commit, header paths) of the committed mutlass include/mute/ list."""
+    sha = re.match(r"# MooreThreads/mutlass@([0-9a-f]{8}) ", text).group(1)
+    return sha, [h for h in text.splitlines() if h and not h.startswith("#")]
+
+
+def read_facts(text: str) -> dict[tuple[str, str, str], tuple[str, int, str]]:
+    facts = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, repo_sha, path, pat, n, src = line.split("\t")
+        facts[(key, path, pat)] = (repo_sha, int(n), src)
+    return facts
+
+
+def _ref(srcs, facts) -> str:
+    parts = []
+    for src in srcs:
+        if isinstance(src, str):  # a source the tables already cite for the same fact (not a vendor file line)
+            parts.append(src)
+            continue
+        key, path, pat = src
+        fact = facts.get((key, path, pat))
+        if fact is None:
+            raise SystemExit(f"no fact line for {key} {path} {pat!r}: run tools/misc_evidence.py --facts")
+        repo_sha, n, line = fact
+        if not re.search(pat, line):
+            raise SystemExit(f"fact line for {key} {path} does not match {pat!r}")
+        parts.append(f"{repo_sha} {path}:{n}")
+    return "; ".join(parts)
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def build(backend: str, facts, mute_headers: list[str]) -> str:
+    lines = ["# Generated by tools/misc_evidence.py: per-name verdicts citing the vendor source line that shows them",
+             "# (repo@commit path:line). Regenerate with `python tools/misc_evidence.py` (--facts rereads the mirrors).",
+             "evidence: verified"]
+    lines += [f"# {backend} {sym}: {why}" for (b, sym), why in sorted(CHANGED.items()) if b == backend]
+    lines.append("entries:")
+    rows = list(ROWS[backend])
+    if backend == "musa":
+        sha, names = mute_headers
+        for h in names:
+            rest = h[len("include/mute/"):]
+            rows.append(([f"cute/{rest}"], "adapt", f"mute/{rest}",
+                         f"MUTLASS's MuTe header mute/{rest} (namespace mute) replaces CuTe's cute/{rest}",
+                         f"MooreThreads/mutlass@{sha} {h}", None))
+    for syms, status, target, note, srcs, per in rows:
+        lines.append(f"  - symbols: [{', '.join(_q(s) for s in syms)}]")
+        lines += [f"    status: {status}", f"    target: {_q(target)}", f"    note: {_q(note)}",
+                  f"    ref: {_q(srcs if isinstance(srcs, str) else _ref(srcs, facts))}"]
+        if per:
+            lines.append("    targets:")
+            for tid, tv in per.items():
+                lines.append(f"      {_q(tid)}: {{status: {tv['status']}, target: {_q(tv['target'])}, "
+                             f"note: {_q(tv['note'])}, ref: {_q(_ref(tv['srcs'], facts))}}}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--facts", action="store_true", help="reread the cited lines from the mirrors under /work/.mirror")
+    args = ap.parse_args()
+    if args.facts:
+        MUTE_HEADERS.write_text(mute_headers_text(), encoding="utf-8")
+        FACTS.write_text(collect_facts(), encoding="utf-8")
+    facts = read_facts(FACTS.read_text(encoding="utf-8"))
+    mute_headers = read_mute_headers(MUTE_HEADERS.read_text(encoding="utf-8"))
+    for backend, out in OUT.items():
+        out.write_text(build(backend, facts, mute_headers), encoding="utf-8")
+        print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
