@@ -125,6 +125,18 @@ ROWS: dict[str, list[tuple]] = {
         (["cuda-sources"], "adapt", ".mu",
          "rename the .cu / .cuh sources to .mu / .muh and build them with torch_musa's MUSAExtension (mcc)",
          [("torch_musa", "torch_musa/utils/musa_extension.py", r'valid_ext = \["\.mu", "\.muh"\]')], None),
+        # ---- PyTorch C++: torch_musa's allocator and muDNN handle
+        (["c10::cuda::CUDACachingAllocator::get"], "rename", "c10::musa::MUSACachingAllocator::get",
+         "torch_musa's caching allocator (namespace c10::musa::MUSACachingAllocator), used by its own C++",
+         [("torch_musa", "torch_musa/csrc/aten/linalg/BatchLinearAlgebraLib.cpp",
+           r"::c10::musa::MUSACachingAllocator::get\(\)")], None),
+        (["c10::cuda::CUDACachingAllocator::CUDAAllocator"], "rename", "c10::musa::MUSACachingAllocator::MUSAAllocator",
+         "torch_musa's allocator interface class",
+         [("torch_musa", "torch_musa/csrc/core/MUSACachingAllocator.h", r"^class MUSAAllocator : public Allocator")],
+         None),
+        (["ATen/cudnn/Handle.h"], "rename", "torch_musa/csrc/aten/mudnn/Handle.h",
+         "torch_musa's muDNN handle header (the handle is a muDNN ::musa::dnn::Handle, not a cudnnHandle_t)",
+         [("torch_musa", "torch_musa/csrc/aten/mudnn/Handle.h", r"namespace dnn|Handle")], None),
     ],
     "cann": [
         (["cooperative_groups"], "missing", "",
@@ -173,6 +185,48 @@ ROWS: dict[str, list[tuple]] = {
          "no cudaDeviceProp: query one attribute at a time with aclrtGetDeviceInfo(deviceId, ACL_DEV_ATTR_..., "
          "&value), as torch_npu fills its NPUDeviceProp; SM counts become AI-core counts",
          [("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE")], None),
+        # ---- CUDA driver types and VMM names: what torch_npu's allocator and stream code use
+        (["CUcontext"], "partial", "aclrtContext", "ACL context, as torch_npu keeps one per device",
+         [("torch_npu", "torch_npu/csrc/core/npu/NPUFunctions.h", r"aclrtContext GetDeviceContext\(int32_t device\)")],
+         None),
+        (["CUstream"], "partial", "aclrtStream", "ACL stream, the type torch_npu's NPUStream wraps",
+         [("torch_npu", "torch_npu/csrc/core/npu/NPUStream.h", r"aclrtStream stream\(\) const;")], None),
+        (["CUdeviceptr"], "partial", "void*",
+         "ACL's virtual-memory calls take plain void* device addresses (aclrtReserveMemAddress, aclrtMapMem(void* "
+         "virPtr, ...)), as torch_npu declares them",
+         [("torch_npu", "torch_npu/csrc/core/npu/interface/AclInterface.h", r"^void\* virPtr,$")], None),
+        (["CUmemAllocationProp"], "partial", "aclrtPhysicalMemProp",
+         "physical-allocation properties for aclrtMallocPhysical (handleType, allocationType, memAttr, location), as "
+         "torch_npu's expandable segments fill them",
+         [("torch_npu", "torch_npu/csrc/core/npu/NPUCachingAllocator.cpp", r"aclrtPhysicalMemProp prop = \{\};")],
+         None),
+        (["CU_MEM_ALLOCATION_TYPE_PINNED"], "partial", "ACL_MEM_ALLOCATION_TYPE_PINNED",
+         "aclrtPhysicalMemProp.allocationType, as torch_npu sets it",
+         [("torch_npu", "torch_npu/csrc/core/npu/NPUCachingAllocator.cpp",
+           r"prop\.allocationType = ACL_MEM_ALLOCATION_TYPE_PINNED;")], None),
+        (["CU_MEM_LOCATION_TYPE_DEVICE"], "partial", "ACL_MEM_LOCATION_TYPE_DEVICE",
+         "aclrtPhysicalMemProp.location.type, as torch_npu sets it",
+         [("torch_npu", "torch_npu/csrc/core/npu/NPUCachingAllocator.cpp",
+           r"prop\.location\.type = ACL_MEM_LOCATION_TYPE_DEVICE;")], None),
+        (["cuDeviceGetAttribute"], "partial", "aclrtGetDeviceInfo",
+         "one device attribute per call (ACL_DEV_ATTR_...), as torch_npu reads its device properties",
+         [("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE")], None),
+        # ---- PyTorch C++: what torch_npu's own C++ calls
+        (["c10::cuda::current_device", "at::cuda::current_device"], "adapt", "c10_npu::current_device",
+         "torch_npu's current device index",
+         [("torch_npu", "torch_npu/csrc/aten/NPUGeneratorImpl.cpp", r"c10_npu::current_device\(\)")], None),
+        (["c10::cuda::CUDACachingAllocator::get"], "adapt", "c10_npu::NPUCachingAllocator::get",
+         "torch_npu's caching allocator",
+         [("torch_npu", "torch_npu/csrc/aten/common/FormatCastKernelNpu.cpp",
+           r"c10_npu::NPUCachingAllocator::get\(\)")], None),
+        (["c10::cuda::CUDACachingAllocator::CUDAAllocator"], "adapt", "c10_npu::NPUCachingAllocator::NPUAllocator",
+         "torch_npu's allocator interface class (a c10::DeviceAllocator)",
+         [("torch_npu", "torch_npu/csrc/core/npu/NPUCachingAllocator.h",
+           r"^class NPUAllocator : public c10::DeviceAllocator")], None),
+        (["at::cuda::detail::getDefaultCUDAGenerator"], "adapt", "at_npu::detail::getDefaultNPUGenerator",
+         "torch_npu's default generator (Philox state for NPU kernels)",
+         [("torch_npu", "torch_npu/csrc/aten/NPUGeneratorImpl.h",
+           r"const at::Generator& getDefaultNPUGenerator\(")], None),
     ],
     "neuware": [
         (["__launch_bounds__"], "adapt", "__mlu_global__",
@@ -221,6 +275,36 @@ ROWS: dict[str, list[tuple]] = {
          [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclHalf\b")], None),
         (["ncclBfloat16"], "adapt", "cnclBfloat16", "CNCL bfloat16 data type",
          [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclBfloat16\b")], None),
+        # ---- CUDA driver names: what torch_mlu's CNDrv calls use
+        (["CUcontext"], "partial", "CNcontext", "CNDrv context, as torch_mlu acquires one per device",
+         [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"CNcontext pctx;")], None),
+        (["CUstream"], "partial", "cnrtQueue_t",
+         "a CNRT queue; torch_mlu creates its default queues with CNDrv's cnCreateQueueWithPriority into cnrtQueue_t",
+         [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"static cnrtQueue_t default_streams\[")],
+         None),
+        (["cuDeviceGetAttribute"], "partial", "cnDeviceGetAttribute",
+         "CNDrv device attribute query (CN_DEVICE_ATTRIBUTE_...), as torch_mlu calls it",
+         [("torch_mlu", "torch_mlu/csrc/framework/core/device.cpp", r"cnDeviceGetAttribute\(")], None),
+        # ---- PyTorch C++: what torch_mlu's own C++ provides
+        (["at::cuda::getCurrentCUDABlasHandle"], "adapt", "torch_mlu::getCurrentHandle",
+         "the current CNNL handle (CNNL does the matmuls); cuBLAS calls on it become CNNL calls",
+         [("torch_mlu", "torch_mlu/csrc/aten/cnnl/cnnlHandle.cpp", r"cnnlHandle_t getCurrentHandle\(")], None),
+        (["TORCH_CUDABLAS_CHECK"], "adapt", "TORCH_CNNL_CHECK", "torch_mlu's check macro for CNNL status codes",
+         [("torch_mlu", "torch_mlu/csrc/aten/cnnl/cnnlAlgorithms.h", r"TORCH_CNNL_CHECK\(")], None),
+        (["ATen/cudnn/Handle.h"], "adapt", "aten/cnnl/cnnlHandle.h", "torch_mlu's CNNL handle header",
+         [("torch_mlu", "torch_mlu/csrc/api/include/torch_mlu/torch_mlu.h", r'#include "aten/cnnl/cnnlHandle\.h"')],
+         None),
+        (["c10::cuda::current_device", "at::cuda::current_device"], "adapt", "torch_mlu::current_device",
+         "torch_mlu's current device index",
+         [("torch_mlu", "torch_mlu/csrc/framework/core/device.h", r"c10::DeviceIndex current_device\(\);")], None),
+        (["c10::cuda::CUDACachingAllocator::get"], "adapt", "torch_mlu::MLUCachingAllocator::get",
+         "torch_mlu's caching allocator",
+         [("torch_mlu", "torch_mlu/csrc/aten/operators/cnnl/empty_tensor.cpp",
+           r"torch_mlu::MLUCachingAllocator::get\(\)")], None),
+        (["at::cuda::detail::getDefaultCUDAGenerator"], "adapt", "torch_mlu::getDefaultMLUGenerator",
+         "torch_mlu's default generator",
+         [("torch_mlu", "torch_mlu/csrc/framework/generator/generator_impl.h",
+           r"const at::Generator& getDefaultMLUGenerator\(")], None),
     ],
 }
 
@@ -263,9 +347,10 @@ def collect_facts() -> str:
         sha = shas.get(key) or shas.setdefault(key, _git(git_dir, "rev-parse", "HEAD").strip())
         text = _git(git_dir, "show", f"{sha}:{path}")
         for n, line in enumerate(text.splitlines(), start=1):
+            line = line.strip()  # patterns see the line without its indentation, as the TSV keeps it
             if re.search(pat, line):
                 out.append("\t".join((key, f"{SOURCES[key][0]}@{sha[:8]}", path, pat, str(n),
-                                      line.strip()[:200].replace("\t", " "))))
+                                      line[:200].replace("\t", " "))))
                 break
         else:
             raise SystemExit(f"{SOURCES[key][0]}@{sha[:8]} {path}: no line matches {pat!r}")
