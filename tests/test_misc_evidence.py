@@ -221,3 +221,26 @@ def test_neuware_nccl_names_are_torch_mlus_cncl(tables):
         v = b.lookup(cuda, "nccl")
         assert (v.status, v.target, v.evidence) == ("adapt", cncl, "verified"), cuda
         assert v.ref.startswith("Cambricon/torch_mlu@d578002c torch_mlu/csrc/framework/distributed/")
+
+
+def test_neuware_vmm_names_are_cambricons_vllm_port(tables):
+    """vLLM's cumem allocator on MLU: Cambricon's vllm-mlu ports it to CNDrv (csrc/cnmem_allocator.cpp)."""
+    b = tables.backend("neuware")
+    for cuda, cn in (("CUmemGenericAllocationHandle", "CNmemGenericAllocationHandle"),
+                     ("CUmemAllocationProp", "CNmemAllocationProp"), ("CUmemAccessDesc", "CNmemAccessDesc"),
+                     ("cuMemUnmap", "cnMemUnmap"), ("cuMemAddressFree", "cnMemAddressFree"),
+                     ("CU_MEM_ALLOC_GRANULARITY_MINIMUM", "CN_MEM_ALLOC_GRANULARITY_MINIMUM"),
+                     ("CUstream", "CNqueue"), ("CUdevice", "CNdev")):
+        v = b.lookup(cuda, "cuda-driver")
+        assert (v.status, v.target, v.rule, v.evidence) == ("partial", cn, "exact", "verified"), cuda
+        assert v.ref.startswith("Cambricon/vllm-mlu@8fa99fd9 csrc/cnmem_allocator.cpp:"), cuda
+    pinned = b.lookup("CU_MEM_ALLOCATION_TYPE_PINNED", "cuda-driver")
+    assert pinned.target == "CN_MEM_ALLOCATION_TYPE_DEFAULT" and "developer guide" in pinned.note
+    # the hand-written CNDrv rows keep deciding (cuMemCreate -> cnMemCreate)
+    assert b.lookup("cuMemCreate", "cuda-driver").target == "cnMemCreate"
+    # CANN: what torch_npu's expandable segments use
+    c = tables.backend("cann")
+    assert c.lookup("CUmemAllocationProp", "cuda-driver").target == "aclrtPhysicalMemProp"
+    assert c.lookup("CU_MEM_LOCATION_TYPE_DEVICE", "cuda-driver").ref.startswith(
+        "Ascend/pytorch@9e73e708 torch_npu/csrc/core/npu/NPUCachingAllocator.cpp:")
+    assert c.lookup("CUdeviceptr", "cuda-driver").target == "void*"

@@ -41,7 +41,11 @@ SOURCES = {
     "torch_npu": ("Ascend/pytorch", "BSD-3-Clause"),
     "torch_mlu": ("Cambricon/torch_mlu", "BSD-2-Clause"),
     "mlu-ops": ("Cambricon/mlu-ops", "MIT"),
+    "vllm-mlu": ("Cambricon/vllm-mlu", "Apache-2.0"),
 }
+# Sources with no mirror here: their lines were read from the public code index (the session's read_file tool, at
+# the commit in the TSV) and are kept as committed; --facts rereads only the mirrored ones.
+NO_MIRROR = {"vllm-mlu"}
 
 _CG_DOC = "docs/zh/api/SIMT-API/协作组/"
 _BGMV = "csrc_musa/punica/bgmv/bgmv_impl.muh"
@@ -52,6 +56,8 @@ _WARP = ("on S80/S3000/S4000 (MP21/MP22) a warp has 128 lanes, so a tile of 32 i
          "as on CUDA (--target musa:s5000)")
 _MUTE_ATOMS = ("NVIDIA-specific atoms and arch code (SM80+ MMA, TMA, clusters) exist only where mutlass provides "
                "MUSA ones (mute/atom/mma_traits_mp22.hpp ...)")
+_CNMEM = "csrc/cnmem_allocator.cpp"
+_CNMEM_WHY = "as Cambricon's vllm-mlu port of vLLM's cumem_allocator.cpp uses it"
 _CG_MUSA = "Moore Threads' own MUSA code (vllm_musa, built with TORCH_MUSA_ARCH=220) uses it unchanged"
 
 # backend -> list of rows: (symbols, status, target, note, [(source key, path, regex)], {target id: verdict} or None)
@@ -278,10 +284,44 @@ ROWS: dict[str, list[tuple]] = {
         # ---- CUDA driver names: what torch_mlu's CNDrv calls use
         (["CUcontext"], "partial", "CNcontext", "CNDrv context, as torch_mlu acquires one per device",
          [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"CNcontext pctx;")], None),
-        (["CUstream"], "partial", "cnrtQueue_t",
-         "a CNRT queue; torch_mlu creates its default queues with CNDrv's cnCreateQueueWithPriority into cnrtQueue_t",
-         [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"static cnrtQueue_t default_streams\[")],
+        (["CUstream"], "partial", "CNqueue",
+         "CNDrv queue: Cambricon's vllm-mlu port of vLLM's cumem allocator takes a CNqueue where vLLM takes a "
+         "CUstream (CNRT code uses cnrtQueue_t)",
+         [("vllm-mlu", _CNMEM, r"void\* my_malloc\(ssize_t size, int device, CNqueue stream\)")], None),
+        # ---- CUDA virtual memory management: Cambricon's port of vLLM's cumem_allocator.cpp (cnmem_allocator.cpp)
+        (["CUmemGenericAllocationHandle"], "partial", "CNmemGenericAllocationHandle",
+         "CNDrv physical-allocation handle (cnMemCreate / cnMemMap / cnMemRelease), " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"CNmemGenericAllocationHandle\* p_memHandle\) \{")], None),
+        (["CUmemAllocationProp"], "partial", "CNmemAllocationProp",
+         "CNDrv allocation properties (type, location, requestedHandleTypes, allocFlags.compressionType), "
+         + _CNMEM_WHY, [("vllm-mlu", _CNMEM, r"CNmemAllocationProp prop = \{\};")], None),
+        (["CU_MEM_ALLOCATION_TYPE_PINNED"], "partial", "CN_MEM_ALLOCATION_TYPE_DEFAULT",
+         "the port sets CN_MEM_ALLOCATION_TYPE_DEFAULT where vLLM sets CU_MEM_ALLOCATION_TYPE_PINNED: its comment "
+         "says the CNDrv developer guide allows only that type for now",
+         [("vllm-mlu", _CNMEM, r"prop\.type = CN_MEM_ALLOCATION_TYPE_DEFAULT;  //CU_MEM_ALLOCATION_TYPE_PINNED")],
          None),
+        (["CU_MEM_LOCATION_TYPE_DEVICE"], "partial", "CN_MEM_LOCATION_TYPE_DEVICE", "CNDrv location type, " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"prop\.location\.type = CN_MEM_LOCATION_TYPE_DEVICE;")], None),
+        (["CU_MEM_ALLOCATION_COMP_NONE"], "partial", "CN_MEM_ALLOCATION_COMP_NONE", "CNDrv compression flag, "
+         + _CNMEM_WHY, [("vllm-mlu", _CNMEM, r"compressionType = CN_MEM_ALLOCATION_COMP_NONE;")], None),
+        (["CUmemAccessDesc"], "partial", "CNmemAccessDesc", "CNDrv access descriptor for cnMemSetAccess, " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"CNmemAccessDesc accessDesc = \{\};")], None),
+        (["CU_MEM_ACCESS_FLAGS_PROT_READWRITE"], "partial", "CN_MEM_ACCESS_FLAGS_PROT_READWRITE",
+         "CNDrv access flag, " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"accessFlags = CN_MEM_ACCESS_FLAGS_PROT_READWRITE;")], None),
+        (["cuMemUnmap"], "partial", "cnMemUnmap", "CNDrv unmap, " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"CN_CHECK\(cnMemUnmap\(d_mem, size\)\);")], None),
+        (["cuMemAddressFree"], "partial", "cnMemAddressFree", "CNDrv address-range release, " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"CN_CHECK\(cnMemAddressFree\(d_mem, size\)\);")], None),
+        (["cuMemGetAllocationGranularity"], "partial", "cnMemGetAllocationGranularity", "CNDrv granularity query, "
+         + _CNMEM_WHY, [("vllm-mlu", _CNMEM, r"cnMemGetAllocationGranularity\(&granularity, &prop, "
+                                             r"CN_MEM_ALLOC_GRANULARITY_MINIMUM\)")], None),
+        (["CU_MEM_ALLOC_GRANULARITY_MINIMUM"], "partial", "CN_MEM_ALLOC_GRANULARITY_MINIMUM",
+         "CNDrv granularity option, " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"cnMemGetAllocationGranularity\(&granularity, &prop, "
+                               r"CN_MEM_ALLOC_GRANULARITY_MINIMUM\)")], None),
+        (["CUdevice"], "partial", "CNdev", "CNDrv device handle, " + _CNMEM_WHY,
+         [("vllm-mlu", _CNMEM, r"void ensure_context\(CNdev device\)")], None),
         (["cuDeviceGetAttribute"], "partial", "cnDeviceGetAttribute",
          "CNDrv device attribute query (CN_DEVICE_ATTRIBUTE_...), as torch_mlu calls it",
          [("torch_mlu", "torch_mlu/csrc/framework/core/device.cpp", r"cnDeviceGetAttribute\(")], None),
@@ -337,12 +377,22 @@ def collect_facts() -> str:
     out = ["# Lines of vendor sources cited by mappings/*/evidence_misc.yaml (tools/misc_evidence.py --facts).",
            "# One short line per citation, quoted for reference from these public repositories under their licences:",
            *(f"#   {repo} ({lic})" for repo, lic in SOURCES.values()),
+           *(f"# {SOURCES[k][0]}: no mirror here; its lines were read at the commit named through the public code "
+             "index and are kept as committed" for k in sorted(NO_MIRROR)),
            "# columns: source key, repo@commit, path, pattern, line number, line"]
     seen = set()
+    kept = read_facts(FACTS.read_text(encoding="utf-8")) if FACTS.is_file() else {}
     for key, path, pat in _all_srcs():
         if (key, path, pat) in seen:
             continue
         seen.add((key, path, pat))
+        if key in NO_MIRROR:
+            if (key, path, pat) not in kept:
+                raise SystemExit(f"{SOURCES[key][0]} {path}: no mirror here; add the line for {pat!r} to {FACTS.name} "
+                                 "by hand, from the repository at the commit the other lines name")
+            repo_sha, n, line = kept[(key, path, pat)]
+            out.append("\t".join((key, repo_sha, path, pat, str(n), line)))
+            continue
         git_dir = _mirror(key)
         sha = shas.get(key) or shas.setdefault(key, _git(git_dir, "rev-parse", "HEAD").strip())
         text = _git(git_dir, "show", f"{sha}:{path}")
