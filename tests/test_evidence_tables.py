@@ -211,5 +211,7 @@ def test_musa_torch_cpp_names_torch_musa_writes(tables):
     assert (v.target, v.evidence) == ("at::musa::getCurrentDeviceProperties", "verified")
     # the rest of the candidates: torch_musa does not write the musa name, so the family default stays
     done = {e["symbol"] for e in data["entries"]}
-    assert len(gen.candidates(tables)) == 19 and not done & set(gen.candidates(tables))
+    # (c10::cuda::CUDACachingAllocator::get / ::CUDAAllocator are decided by evidence_misc.yaml: torch_musa's
+    # namespace is c10::musa::MUSACachingAllocator, which musa_name() does not form)
+    assert len(gen.candidates(tables)) == 17 and not done & set(gen.candidates(tables))
     assert b.lookup("c10::DispatchKey::CUDA", "torch-cpp.dispatch").target == "c10::DispatchKey::PrivateUse1"

@@ -42,6 +42,8 @@ SOURCES = {
     "torch_mlu": ("Cambricon/torch_mlu", "BSD-2-Clause"),
     "mlu-ops": ("Cambricon/mlu-ops", "MIT"),
     "vllm-mlu": ("Cambricon/vllm-mlu", "Apache-2.0"),
+    "mate": ("MooreThreads/mate", "Apache-2.0"),
+    "MT-DeepEP": ("MooreThreads/MT-DeepEP", "MIT"),
 }
 # Sources with no mirror here: their lines were read from the public code index (the session's read_file tool, at
 # the commit in the TSV) and are kept as committed; --facts rereads only the mirrored ones.
@@ -143,6 +145,48 @@ ROWS: dict[str, list[tuple]] = {
         (["ATen/cudnn/Handle.h"], "rename", "torch_musa/csrc/aten/mudnn/Handle.h",
          "torch_musa's muDNN handle header (the handle is a muDNN ::musa::dnn::Handle, not a cudnnHandle_t)",
          [("torch_musa", "torch_musa/csrc/aten/mudnn/Handle.h", r"namespace dnn|Handle")], None),
+        # ---- flash_attn internals DeepSpeed calls: mate (MP31 only)
+        (["flash_attn.flash_attn_interface._flash_attn_forward"], "missing", "",
+         "no flash_attn on MP21/MP22 (S80, S3000, S4000): Moore Threads' mate, which has _flash_attn_forward, is "
+         "built for MP31 (S5000) only; use SDPA (--target musa:s5000)",
+         [("mate", "README.md", r"\| Architecture \| `Pinghu \(MP31\)` \|")],
+         {"s5000": {"status": "partial", "target": "mate.mha_interface._flash_attn_forward",
+                    "note": "mate (MP31) has _flash_attn_forward in mate/mha_interface.py; check the argument list "
+                            "against the flash_attn version the code was written for",
+                    "srcs": [("mate", "mate/mha_interface.py", r"^def _flash_attn_forward\(")]}}),
+        (["flash_attn.flash_attn_interface._flash_attn_backward"], "missing", "",
+         "no flash_attn on MP21/MP22 (S80, S3000, S4000): Moore Threads' mate is built for MP31 (S5000) only; use "
+         "SDPA (--target musa:s5000)",
+         [("mate", "README.md", r"\| Architecture \| `Pinghu \(MP31\)` \|")],
+         {"s5000": {"status": "partial", "target": "mate.mha_interface._flash_attn_varlen_backward",
+                    "note": "mate (MP31) has only the varlen backward (_flash_attn_varlen_backward): pass "
+                            "cu_seqlens for a padded batch",
+                    "srcs": [("mate", "mate/mha_interface.py", r"^def _flash_attn_varlen_backward\(")]}}),
+        # ---- C++ extensions: torch_musa's musa_extension
+        (["torch.utils.cpp_extension.CppExtension"], "adapt", "torch_musa.utils.musa_extension.MUSAExtension",
+         "a host-only CppExtension builds as before; one whose C++ includes the CUDA or ATen/cuda headers needs "
+         "torch_musa's MUSAExtension for the MUSA include and library paths",
+         [("torch_musa", "torch_musa/utils/musa_extension.py", r"^def MUSAExtension\(name, sources")], None),
+        (["torch.utils.cpp_extension"], "adapt", "torch_musa.utils.musa_extension",
+         "torch_musa's extension module (MUSAExtension, BuildExtension, load, load_inline)",
+         [("torch_musa", "torch_musa/utils/musa_extension.py", r"^def MUSAExtension\(name, sources")], None),
+        (["torch.utils.cpp_extension.load"], "adapt", "torch_musa.utils.musa_extension.load",
+         "JIT build with mcc: .mu sources, extra_musa_cflags in place of extra_cuda_cflags",
+         [("torch_musa", "torch_musa/utils/musa_extension.py", r"^def load\($"),
+          ("torch_musa", "torch_musa/utils/musa_extension.py", r"^extra_musa_cflags=None,$")], None),
+        (["torch.utils.cpp_extension.load_inline"], "adapt", "torch_musa.utils.musa_extension.load_inline",
+         "JIT build of inline sources with mcc (musa_sources in place of cuda_sources)",
+         [("torch_musa", "torch_musa/utils/musa_extension.py", r"^def load_inline\($")], None),
+        # ---- launch with attributes: Moore Threads' DeepEP port
+        (["cudaLaunchKernelEx"], "rename", "musaLaunchKernelEx",
+         "same call, MUSA spelling: Moore Threads' MT-DeepEP launches its kernels with musaLaunchKernelEx",
+         [("MT-DeepEP", "csrc/kernels/launch.muh", r"musaLaunchKernelEx\(config, kernel")], None),
+        (["cudaLaunchAttributeCooperative"], "partial", "musaLaunchAttributeCooperative",
+         "the attribute exists (MT-DeepEP sets attr[0].id = musaLaunchAttributeCooperative) but MT-DeepEP then "
+         "passes cfg.numAttrs = 0, so the cooperative attribute is not applied there: check cooperative launches "
+         "on your MUSA SDK",
+         [("MT-DeepEP", "csrc/kernels/launch.muh", r"attr\[0\]\.id = musaLaunchAttributeCooperative;"),
+          ("MT-DeepEP", "csrc/kernels/launch.muh", r"cfg\.numAttrs = 0")], None),
     ],
     "cann": [
         (["cooperative_groups"], "missing", "",
@@ -233,6 +277,32 @@ ROWS: dict[str, list[tuple]] = {
          "torch_npu's default generator (Philox state for NPU kernels)",
          [("torch_npu", "torch_npu/csrc/aten/NPUGeneratorImpl.h",
            r"const at::Generator& getDefaultNPUGenerator\(")], None),
+        # ---- flash_attn internals DeepSpeed calls
+        (["flash_attn.flash_attn_interface._flash_attn_forward"], "adapt", "torch_npu.npu_fusion_attention",
+         "not drop-in: head_num and input_layout (BSH/SBH/BSND/BNSD/TND) are required, scale defaults to 1.0, "
+         "keep_prob = 1 - dropout_p, atten_mask True = masked out; it returns the softmax statistics torch_npu's "
+         "backward needs",
+         [("vf", "torch_npu_api.txt", r"^torch_npu\.npu_fusion_attention$")], None),
+        (["flash_attn.flash_attn_interface._flash_attn_backward"], "adapt", "torch.ops.npu.npu_fusion_attention_grad",
+         "the backward of npu_fusion_attention (its saved softmax_max / softmax_sum / attention_in), not the "
+         "flash_attn argument list",
+         [("vf", "torch_npu_custom_ops.txt", r"^npu_fusion_attention_grad$")], None),
+        # ---- C++ extensions
+        (["torch.utils.cpp_extension.CppExtension"], "partial", "torch_npu.utils.cpp_extension.NpuExtension",
+         "a host-only CppExtension builds as before; one that uses torch_npu's C++ needs NpuExtension, a C++ "
+         "extension with the torch_npu, ACL and HCCL include paths and libtorch_npu",
+         [("torch_npu", "torch_npu/utils/cpp_extension.py", r"^def NpuExtension\(name, sources")], None),
+        (["torch.utils.cpp_extension"], "partial", "torch_npu.utils.cpp_extension",
+         "torch_npu's extension helpers (NpuExtension); device code is Ascend C built with CANN's tools",
+         [("torch_npu", "torch_npu/utils/cpp_extension.py", r"^def NpuExtension\(name, sources")], None),
+        # ---- cupy bit packing in 1-bit optimizers: DeepSpeed's NPU backend uses torch_npu ops
+        (["cupy.packbits"], "adapt", "torch_npu.npu_sign_bits_pack",
+         "no CuPy on NPU: DeepSpeed's HCCL backend for 1-bit compression packs sign bits with "
+         "torch_npu.npu_sign_bits_pack on NPU tensors",
+         [("vf", "torch_npu_api.txt", r"^torch_npu\.npu_sign_bits_pack$")], None),
+        (["cupy.unpackbits"], "adapt", "torch_npu.npu_sign_bits_unpack",
+         "no CuPy on NPU: DeepSpeed's HCCL backend unpacks with torch_npu.npu_sign_bits_unpack",
+         [("vf", "torch_npu_api.txt", r"^torch_npu\.npu_sign_bits_unpack$")], None),
     ],
     "neuware": [
         (["__launch_bounds__"], "adapt", "__mlu_global__",
@@ -345,12 +415,50 @@ ROWS: dict[str, list[tuple]] = {
          "torch_mlu's default generator",
          [("torch_mlu", "torch_mlu/csrc/framework/generator/generator_impl.h",
            r"const at::Generator& getDefaultMLUGenerator\(")], None),
+        # ---- flash_attn internals DeepSpeed calls: torch_mlu implements the ATen flash-attention ops
+        (["flash_attn.flash_attn_interface._flash_attn_forward"], "partial", "torch.ops.aten._flash_attention_forward",
+         "no flash_attn package for MLU; torch_mlu implements ATen's _flash_attention_forward on CNNL "
+         "(cnnl__flash_attention_forward): different argument list",
+         [("torch_mlu", "torch_mlu/csrc/aten/operators/cnnl/transformers/attention.cpp",
+           r"^cnnl__flash_attention_forward\($")], None),
+        (["flash_attn.flash_attn_interface._flash_attn_backward"], "partial",
+         "torch.ops.aten._flash_attention_backward",
+         "torch_mlu implements ATen's _flash_attention_backward on CNNL: different argument list",
+         [("torch_mlu", "torch_mlu/csrc/aten/operators/cnnl/transformers/attention.cpp",
+           r"cnnl__flash_attention_backward\($")], None),
+        # ---- C++ extensions
+        (["torch.utils.cpp_extension.CppExtension"], "adapt", "torch_mlu.utils.cpp_extension.MLUExtension",
+         "a host-only CppExtension builds as before; one that uses torch_mlu's C++ or BANG sources needs "
+         "MLUExtension (cncc for .mlu files)",
+         [("torch_mlu", "torch_mlu/utils/cpp_extension.py", r'valid_ext = \["\.mlu"\]')], None),
+        (["torch.utils.cpp_extension"], "adapt", "torch_mlu.utils.cpp_extension",
+         "torch_mlu's extension module (MLUExtension, BuildExtension, load, load_inline)",
+         [("torch_mlu", "torch_mlu/utils/cpp_extension.py", r'valid_ext = \["\.mlu"\]')], None),
+        # ---- launch configuration: BANG launches take a task dimension and a function type
+        (["cudaLaunchConfig_t", "cudaLaunchAttribute"], "partial", "cnrtDim3_t",
+         "no extended launch: a BANG kernel is launched <<<cnrtDim3_t k_dim, cnrtFunctionType_t k_type, queue>>> "
+         "(task dimension, union type), as Cambricon's mlu-ops kernels are; launch attributes have no counterpart",
+         [("mlu-ops", "kernels/abs/abs.cpp", r"cnrtDim3_t k_dim;"),
+          ("mlu-ops", "kernels/abs/abs.cpp", r"cnrtFunctionType_t k_type;")], None),
+        # ---- cache-hinted loads: explicit copies into NRAM
+        (["__ldca", "__ldcg", "__ldcs", "__ldlu", "__ldcv"], "adapt", "__memcpy",
+         "no per-thread cache-hinted loads: stage the data into NRAM with __memcpy(..., GDRAM2NRAM) (or "
+         "__memcpy_async) and compute there, as Cambricon's mlu-ops kernels do",
+         [("mlu-ops", "kernels/unary_op/unary_op_3pipeline.h", r"__memcpy(_async)?\(.*GDRAM2NRAM")], None),
     ],
 }
 
 # (backend, symbol) -> why the row's status differs from what the tables said before (the cited source shows it)
 CHANGED = {
     ("musa", "__ldg"): "vendor-apis.md #137 says UNV (partial); rename: torch_musa's MUSA kernels call __ldg",
+    ("musa", "torch.utils.cpp_extension.load"): "vendor-apis.md #56 says UNV (unknown); adapt: torch_musa's "
+                                                 "musa_extension.py defines load (extra_musa_cflags)",
+    ("musa", "torch.utils.cpp_extension.load_inline"): "vendor-apis.md #56 says UNV (unknown); adapt: torch_musa's "
+                                                        "musa_extension.py defines load_inline",
+    ("musa", "cudaLaunchKernelEx"): "the musify-confirmed prefix rule said partial (no whole-name pair); rename: "
+                                    "MT-DeepEP calls musaLaunchKernelEx",
+    ("cann", "cupy.packbits"): "family default missing (no CuPy); adapt: torch_npu.npu_sign_bits_pack does the work",
+    ("cann", "cupy.unpackbits"): "family default missing (no CuPy); adapt: torch_npu.npu_sign_bits_unpack",
 }
 
 
@@ -363,12 +471,16 @@ def _mirror(key: str) -> Path:
     return MIRRORS / SOURCES[key][0].replace("/", "+") / "repo"
 
 
+def _cited(srcs):
+    return (s for s in srcs if not isinstance(s, str) and s[0] != "vf")
+
+
 def _all_srcs():
     for rows in ROWS.values():
         for _syms, _st, _tg, _note, srcs, per in rows:
-            yield from (s for s in srcs if not isinstance(s, str))
+            yield from _cited(srcs)
             for tv in (per or {}).values():
-                yield from (s for s in tv["srcs"] if not isinstance(s, str))
+                yield from _cited(tv["srcs"])
 
 
 def collect_facts() -> str:
@@ -438,6 +550,14 @@ def _ref(srcs, facts) -> str:
             parts.append(src)
             continue
         key, path, pat = src
+        if key == "vf":  # a committed copy of a /work/shared/facts list (the copy's header names its source)
+            copy = ROOT / "tests" / "data" / "vendor_facts" / path
+            n = next((i for i, line in enumerate(copy.read_text(encoding="utf-8").splitlines(), start=1)
+                      if not line.startswith("#") and re.search(pat, line)), 0)
+            if not n:
+                raise SystemExit(f"{copy}: no line matches {pat!r}")
+            parts.append(f"shared/facts/{path} (tests/data/vendor_facts/{path}:{n})")
+            continue
         fact = facts.get((key, path, pat))
         if fact is None:
             raise SystemExit(f"no fact line for {key} {path} {pat!r}: run tools/misc_evidence.py --facts")
