@@ -157,8 +157,11 @@ def test_musa_cooperative_groups_in_a_real_scan(scan):
     assert grid.ref.startswith("MooreThreads/tilelang_musa@dd1cce9b src/target/codegen_musa.cc:1805; ")
     inc = scan[("cooperative_groups.cu", 2, "cooperative_groups.h")]["musa"]
     assert (inc.target, inc.evidence) == ("cooperative_groups.h", "verified")
-    # no MUSA source writes the thread_block type name, cg::reduce or cg::plus: still the unverified row
-    for line, sym in ((6, "cooperative_groups::thread_block"), (9, "cooperative_groups::reduce")):
+    # the thread_block group: vllm_musa holds it as auto and calls block.sync() / block.thread_rank()
+    tb = scan[("cooperative_groups.cu", 6, "cooperative_groups::thread_block")]["musa"]
+    assert (tb.status, tb.rule, tb.evidence) == ("partial", "exact", "verified") and "as auto" in tb.note
+    # no MUSA source uses cg::reduce or cg::plus: still the unverified wildcard row
+    for line, sym in ((9, "cooperative_groups::reduce"), (9, "cooperative_groups::plus")):
         v = scan[("cooperative_groups.cu", line, sym)]["musa"]
         assert (v.status, v.rule, v.evidence) == ("partial", "wildcard", "inferred"), sym
 
@@ -274,3 +277,14 @@ def test_flash_attn_internals_and_extensions_per_vendor(tables):
     v = cann.lookup("cupy.packbits", "python-package.cupy", False)
     assert (v.status, v.target, v.evidence) == ("adapt", "torch_npu.npu_sign_bits_pack", "verified")
     assert cann.lookup("cupy.asarray", "python-package.cupy", False).evidence == "inferred"  # no counterpart cited
+
+
+def test_cute_on_cann_is_catlass_tla_and_the_default_queue_on_mlu(tables):
+    cann, mlu = tables.backend("cann"), tables.backend("neuware")
+    v = cann.lookup("cute", "cutlass", False)
+    assert (v.status, v.target, v.evidence, v.ref) == ("adapt", "tla", "verified",
+                                                       "hicann/catlass@0dfcf9df include/tla/tensor.hpp:19")
+    assert cann.lookup("cute::make_shape", "cutlass", False).rule == "wildcard"  # the hand-written row decides
+    v = mlu.lookup("cudaStreamDefault", "cuda-runtime.stream")
+    assert (v.status, v.target, v.evidence) == ("partial", "torch_mlu::getCurrentMLUStream", "verified")
+    assert "legacy default stream" in v.note

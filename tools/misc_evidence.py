@@ -44,6 +44,7 @@ SOURCES = {
     "vllm-mlu": ("Cambricon/vllm-mlu", "Apache-2.0"),
     "mate": ("MooreThreads/mate", "Apache-2.0"),
     "MT-DeepEP": ("MooreThreads/MT-DeepEP", "MIT"),
+    "catlass": ("hicann/catlass", "CANN Open Software License 2.0"),
 }
 # Sources with no mirror here: their lines were read from the public code index (the session's read_file tool, at
 # the commit in the TSV) and are kept as committed; --facts rereads only the mirrored ones.
@@ -89,6 +90,11 @@ ROWS: dict[str, list[tuple]] = {
                     "note": "same type on MUSA (vllm_musa's bgmv kernels); S5000 (MP31) has 32-lane warps, so a "
                             "thread_block_tile<32> is one warp as on CUDA",
                     "srcs": [("vllm_musa", _BGMV, r"cg::thread_block_tile g = ")]}}),
+        (["cooperative_groups::thread_block"], "partial", "cooperative_groups::thread_block",
+         "the group this_thread_block() returns: Moore Threads' vllm_musa holds it as auto and calls block.sync() and "
+         "block.thread_rank() (the type name itself is not written there); " + _CG_MUSA.split(" (")[0],
+         [("vllm_musa", _BGMV, r"cg::this_thread_block\(\)"), ("vllm_musa", _BGMV, r"block\.thread_rank\(\)")],
+         None),
         (["cooperative_groups::this_grid"], "partial", "cooperative_groups::this_grid",
          "grid groups on MUSA: Moore Threads' TileLang back end emits cooperative_groups::this_grid() and grid.sync() "
          "for a grid-wide barrier and launches such kernels with musaLaunchCooperativeKernel; all blocks must be "
@@ -287,6 +293,15 @@ ROWS: dict[str, list[tuple]] = {
          "the backward of npu_fusion_attention (its saved softmax_max / softmax_sum / attention_in), not the "
          "flash_attn argument list",
          [("vf", "torch_npu_custom_ops.txt", r"^npu_fusion_attention_grad$")], None),
+        # ---- CuTe / CUTLASS namespaces: CATLASS's TLA and Catlass namespaces
+        (["cute"], "adapt", "tla",
+         "CATLASS has a CuTe-like layout and tensor layer in namespace tla (include/tla: layout, tensor, tuple, "
+         "int_tuple); the kernels around it are Ascend C Cube / vector code, so the CuTe kernel is rewritten on it",
+         [("catlass", "include/tla/tensor.hpp", r"^namespace tla \{")], None),
+        (["cutlass"], "adapt", "Catlass",
+         "CATLASS (namespace Catlass: Gemm, Epilogue, Layout, Arch) is CUTLASS-like Ascend C templates with a "
+         "different API: rewrite, do not rename",
+         [("catlass", "include/catlass/catlass.hpp", r"^namespace Catlass \{")], None),
         # ---- C++ extensions
         (["torch.utils.cpp_extension.CppExtension"], "partial", "torch_npu.utils.cpp_extension.NpuExtension",
          "a host-only CppExtension builds as before; one that uses torch_npu's C++ needs NpuExtension, a C++ "
@@ -440,6 +455,11 @@ ROWS: dict[str, list[tuple]] = {
          "(task dimension, union type), as Cambricon's mlu-ops kernels are; launch attributes have no counterpart",
          [("mlu-ops", "kernels/abs/abs.cpp", r"cnrtDim3_t k_dim;"),
           ("mlu-ops", "kernels/abs/abs.cpp", r"cnrtFunctionType_t k_type;")], None),
+        (["cudaStreamDefault"], "partial", "torch_mlu::getCurrentMLUStream",
+         "CNRT has no legacy default stream (torch_mlu's MLUStream.cpp: the per-thread default queue is the only one, "
+         "so torch_mlu creates its own default queues): pass torch_mlu's current queue instead of stream 0",
+         [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"CNRT doesn't support legacy default stream"),
+          ("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.h", r"MLUStream getCurrentMLUStream\(")], None),
         # ---- cache-hinted loads: explicit copies into NRAM
         (["__ldca", "__ldcg", "__ldcs", "__ldlu", "__ldcv"], "adapt", "__memcpy",
          "no per-thread cache-hinted loads: stage the data into NRAM with __memcpy(..., GDRAM2NRAM) (or "
