@@ -288,3 +288,19 @@ def test_cute_on_cann_is_catlass_tla_and_the_default_queue_on_mlu(tables):
     v = mlu.lookup("cudaStreamDefault", "cuda-runtime.stream")
     assert (v.status, v.target, v.evidence) == ("partial", "torch_mlu::getCurrentMLUStream", "verified")
     assert "legacy default stream" in v.note
+
+
+def test_triton_names_outside_all_and_torch_cuda_header(tables):
+    for backend, ref in (("musa", "flagos-ai/FlagTree@0bb47ea4 python/triton/runtime/autotuner.py:"),
+                         ("neuware", "flagos-ai/FlagTree@0bb47ea4 third_party/cambricon/python/triton/runtime/"
+                                     "autotuner.py:"),
+                         ("cann", "triton-lang/triton-ascend@a84b1eb5 python/triton/runtime/autotuner.py:")):
+        v = tables.backend(backend).lookup("triton.runtime.autotuner.Config", "python-package.triton", False)
+        assert (v.status, v.target, v.evidence) == ("partial", "triton.runtime.autotuner.Config", "verified")
+        assert v.ref.startswith(ref), (backend, v.ref)
+    facts = gen.read_facts(gen.FACTS.read_text(encoding="utf-8"))
+    versions = {k[0] + ":" + k[1]: line for k, (_, _, line) in facts.items() if k[1].endswith("triton/__init__.py")}
+    assert set(versions.values()) == {"__version__ = '3.1.0'", "__version__ = '3.2.0'", "__version__ = '3.5.0'"}
+    v = tables.backend("cann").lookup("torch/cuda.h", "torch-cpp.cuda", False)
+    assert (v.target, v.evidence) == ("torch_npu/csrc/libs/torch_npu.h", "verified")
+    assert tables.backend("neuware").lookup("torch/cuda.h", "torch-cpp.cuda", False).target == "torch_mlu/torch_mlu.h"

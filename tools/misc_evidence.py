@@ -45,6 +45,8 @@ SOURCES = {
     "mate": ("MooreThreads/mate", "Apache-2.0"),
     "MT-DeepEP": ("MooreThreads/MT-DeepEP", "MIT"),
     "catlass": ("hicann/catlass", "CANN Open Software License 2.0"),
+    "flagtree": ("flagos-ai/FlagTree", "MIT"),
+    "triton-ascend": ("triton-lang/triton-ascend", "MIT"),
 }
 # Sources with no mirror here: their lines were read from the public code index (the session's read_file tool, at
 # the commit in the TSV) and are kept as committed; --facts rereads only the mirrored ones.
@@ -302,6 +304,11 @@ ROWS: dict[str, list[tuple]] = {
          "CATLASS (namespace Catlass: Gemm, Epilogue, Layout, Arch) is CUTLASS-like Ascend C templates with a "
          "different API: rewrite, do not rename",
          [("catlass", "include/catlass/catlass.hpp", r"^namespace Catlass \{")], None),
+        (["torch/cuda.h"], "adapt", "torch_npu/csrc/libs/torch_npu.h",
+         "torch_npu's C++ entry header: init_npu.h declares torch::npu::synchronize and c10::npu::current_device",
+         [("torch_npu", "torch_npu/csrc/libs/torch_npu.h", r'#include "torch_npu/csrc/libs/init_npu\.h"'),
+          ("torch_npu", "torch_npu/csrc/libs/init_npu.h", r"TORCH_NPU_API void synchronize\(int64_t device_index")],
+         None),
         # ---- C++ extensions
         (["torch.utils.cpp_extension.CppExtension"], "partial", "torch_npu.utils.cpp_extension.NpuExtension",
          "a host-only CppExtension builds as before; one that uses torch_npu's C++ needs NpuExtension, a C++ "
@@ -460,6 +467,11 @@ ROWS: dict[str, list[tuple]] = {
          "so torch_mlu creates its own default queues): pass torch_mlu's current queue instead of stream 0",
          [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"CNRT doesn't support legacy default stream"),
           ("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.h", r"MLUStream getCurrentMLUStream\(")], None),
+        (["torch/cuda.h"], "adapt", "torch_mlu/torch_mlu.h",
+         "torch_mlu's C++ API header (device.h, MLUStream.h, MLUEvent.h, cnnlHandle.h): torch_mlu::device_count, "
+         "current_device and the queue API",
+         [("torch_mlu", "torch_mlu/csrc/api/include/torch_mlu/torch_mlu.h", r'#include "framework/core/device\.h"')],
+         None),
         # ---- cache-hinted loads: explicit copies into NRAM
         (["__ldca", "__ldcg", "__ldcs", "__ldlu", "__ldcv"], "adapt", "__memcpy",
          "no per-thread cache-hinted loads: stage the data into NRAM with __memcpy(..., GDRAM2NRAM) (or "
@@ -467,6 +479,30 @@ ROWS: dict[str, list[tuple]] = {
          [("mlu-ops", "kernels/unary_op/unary_op_3pipeline.h", r"__memcpy(_async)?\(.*GDRAM2NRAM")], None),
     ],
 }
+
+# Triton names outside the `__all__` lists tools/flagtree_triton_names.py and tools/cann_triton_ascend.py read: the
+# vendor Triton front end defines them (backend -> (source key, python/triton folder, version note)).
+_TRITON = {
+    "musa": ("flagtree", "python/triton", "FlagTree's MUSA back end runs on its Triton 3.1 front end"),
+    "neuware": ("flagtree", "third_party/cambricon/python/triton", "FlagTree's MLU back end ships a Triton 3.2 front end"),
+    "cann": ("triton-ascend", "python/triton", "triton-ascend is Triton 3.5 (Atlas A2/A3)"),
+}
+_TRITON_NAMES = (  # (name, file under python/triton, pattern)
+    ("triton.__version__", "__init__.py", r"^__version__ = '3\.\d+\.\d+'$"),
+    ("triton.language.math.exp2", "language/math.py", r"^def exp2\(x, "),
+    ("triton.language.math.sqrt", "language/math.py", r"^def sqrt\(x, "),
+    ("triton.language.math.rsqrt", "language/math.py", r"^def rsqrt\(x, "),
+    ("triton.language.math.erf", "language/math.py", r"^def erf\(x, "),
+    ("triton.runtime.jit.JITFunction", "runtime/jit.py", r"^class JITFunction\("),
+    ("triton.runtime.autotuner.Autotuner", "runtime/autotuner.py", r"^class Autotuner\(KernelInterface\):"),
+    ("triton.runtime.autotuner.Config", "runtime/autotuner.py", r"^class Config:"),
+    ("triton.runtime.autotuner.Heuristics", "runtime/autotuner.py", r"^class Heuristics\(KernelInterface\):"),
+)
+for _b, (_key, _root, _why) in _TRITON.items():
+    for _name, _file, _pat in _TRITON_NAMES:
+        _note = (f"the vendor's Triton front end defines it ({_why}); GPU-tuned kernels, autotune configs and "
+                 "version checks need review")
+        ROWS[_b].append(([_name], "partial", _name, _note, [(_key, f"{_root}/{_file}", _pat)], None))
 
 # (backend, symbol) -> why the row's status differs from what the tables said before (the cited source shows it)
 CHANGED = {
