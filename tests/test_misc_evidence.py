@@ -304,3 +304,12 @@ def test_triton_names_outside_all_and_torch_cuda_header(tables):
     v = tables.backend("cann").lookup("torch/cuda.h", "torch-cpp.cuda", False)
     assert (v.target, v.evidence) == ("torch_npu/csrc/libs/torch_npu.h", "verified")
     assert tables.backend("neuware").lookup("torch/cuda.h", "torch-cpp.cuda", False).target == "torch_mlu/torch_mlu.h"
+
+
+def test_shared_address_conversion_per_ascend_chip(tables):
+    per = tables.backend("cann").target_differences("__cvta_generic_to_shared", "kernel.load")
+    assert (per["910b"].status, per["910b"].evidence) == ("missing", "verified")
+    assert (per["950"].status, per["950"].target) == ("adapt", "__cvta_generic_to_ubuf")
+    assert per["950"].ref.startswith("cannmirror/asc-devkit@0da921b9 include/simt_api/device_functions.h:")
+    v = tables.backend("musa").lookup("__CUDACC_RTC__", "kernel.arch-macro")
+    assert (v.target, v.evidence) == ("__MUSACC_RTC__", "verified")

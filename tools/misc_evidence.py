@@ -118,6 +118,9 @@ ROWS: dict[str, list[tuple]] = {
         (["__ldg"], "rename", "__ldg",
          "same intrinsic in MUSA C++: torch_musa's own kernels call __ldg (read-only cached load), no change",
          [("torch_musa", "torch_musa/csrc/aten/ops/musa/GatedSilu.mu", r"__ldg\(")], None),
+        (["__CUDACC_RTC__"], "adapt", "__MUSACC_RTC__",
+         "defined when MUSA's runtime compiler builds the code, as MUTLASS's config.hpp tests it",
+         [("mutlass", "include/mute/config.hpp", r"^#if defined\(__MUSACC_RTC__\)")], None),
         # ---- CMake: what torch_musa's own build uses
         (["CMAKE_CUDA_COMPILER_VERSION", "cmake:CUDA_VERSION"], "adapt", "REAL_MUSA_VERSION",
          "no CMake MUSA language version: torch_musa runs musa_runtime_version and compares an integer "
@@ -208,6 +211,19 @@ ROWS: dict[str, list[tuple]] = {
                           "coalesced_group, binary_partition; no grid groups (this_grid)",
                   "srcs": [("asc-devkit", "include/simt_api/cooperative_groups.h", r"^namespace cooperative_groups \{"),
                            ("asc-devkit", _CG_DOC + "tiled_partition.md", r"Ascend 950PR/Ascend 950DT：支持")]}}),
+        (["__cvta_generic_to_shared"], "missing", "",
+         "no shared-memory address space to convert to on Atlas A2/A3 (SIMD Ascend C moves tiles by DataCopy); the "
+         "950's SIMT API has __cvta_generic_to_ubuf for its Unified Buffer, the SIMT shared memory "
+         "(--target cann:950)",
+         [("asc-devkit", "docs/zh/api/SIMT-API/地址空间转换函数/__cvta_generic_to_ubuf.md",
+           r"Atlas A2 训练系列产品/Atlas A2 推理系列产品：不支持")],
+         {"950": {"status": "adapt", "target": "__cvta_generic_to_ubuf",
+                  "note": "SIMT on 950: __cvta_generic_to_ubuf converts a generic pointer to its Unified Buffer "
+                          "address (the block's shared memory, sized by dyn_ubuf_size at launch)",
+                  "srcs": [("asc-devkit", "include/simt_api/device_functions.h",
+                            r"size_t __cvta_generic_to_ubuf\(const void\* ptr\);"),
+                           ("asc-devkit", "docs/zh/api/SIMT-API/地址空间转换函数/__cvta_generic_to_ubuf.md",
+                            r"Ascend 950PR/Ascend 950DT：支持")]}}),
         (["__launch_bounds__"], "adapt", "",
          "Atlas A2/A3 kernels are SIMD Ascend C (__global__ __aicore__ over AI cores) without thread blocks: the "
          "bound goes with the rewrite; the 950's SIMT kernels keep __launch_bounds__(N) (--target cann:950)",
