@@ -153,9 +153,10 @@ ROWS: dict[str, list[tuple]] = {
          "torch_musa's allocator interface class",
          [("torch_musa", "torch_musa/csrc/core/MUSACachingAllocator.h", r"^class MUSAAllocator : public Allocator")],
          None),
-        (["ATen/cudnn/Handle.h"], "rename", "torch_musa/csrc/aten/mudnn/Handle.h",
-         "torch_musa's muDNN handle header (the handle is a muDNN ::musa::dnn::Handle, not a cudnnHandle_t)",
-         [("torch_musa", "torch_musa/csrc/aten/mudnn/Handle.h", r"namespace dnn|Handle")], None),
+        (["ATen/cudnn/Handle.h"], "adapt", "torch_musa/csrc/aten/mudnn/Handle.h",
+         "torch_musa's muDNN handle header declares at::GetMudnnHandle() returning a ::musa::dnn::Handle& "
+         "(mudnnHandle_t), not getCudnnHandle() / cudnnHandle_t: the code using the handle changes too",
+         [("torch_musa", "torch_musa/csrc/aten/mudnn/Handle.h", r"::musa::dnn::Handle& GetMudnnHandle\(\);")], None),
         # ---- flash_attn internals DeepSpeed calls: mate (MP31 only)
         (["flash_attn.flash_attn_interface._flash_attn_forward"], "missing", "",
          "no flash_attn on MP21/MP22 (S80, S3000, S4000): Moore Threads' mate, which has _flash_attn_forward, is "
@@ -529,6 +530,8 @@ CHANGED = {
                                                         "musa_extension.py defines load_inline",
     ("musa", "cudaLaunchKernelEx"): "the musify-confirmed prefix rule said partial (no whole-name pair); rename: "
                                     "MT-DeepEP calls musaLaunchKernelEx",
+    ("musa", "ATen/cudnn/Handle.h"): "the family default said rename; adapt: torch_musa's mudnn/Handle.h declares "
+                                      "at::GetMudnnHandle() (a muDNN handle), a different API",
     ("cann", "cupy.packbits"): "family default missing (no CuPy); adapt: torch_npu.npu_sign_bits_pack does the work",
     ("cann", "cupy.unpackbits"): "family default missing (no CuPy); adapt: torch_npu.npu_sign_bits_unpack",
 }
