@@ -283,6 +283,10 @@ ROWS: dict[str, list[tuple]] = {
          "aclrtPhysicalMemProp.location.type, as torch_npu sets it",
          [("torch_npu", "torch_npu/csrc/core/npu/NPUCachingAllocator.cpp",
            r"prop\.location\.type = ACL_MEM_LOCATION_TYPE_DEVICE;")], None),
+        (["CU_MEM_ALLOC_GRANULARITY_MINIMUM"], "partial", "ACL_RT_MEM_ALLOC_GRANULARITY_MINIMUM",
+         "granularity option of aclrtMemGetAllocationGranularity(&prop, option, &granularity) (argument order "
+         "differs), as vllm-ascend's port of vLLM's cumem allocator (csrc/camem_allocator.cpp) passes it",
+         [("vllm-ascend", "csrc/camem_allocator.cpp", r"^ACL_RT_MEM_ALLOC_GRANULARITY_MINIMUM,")], None),
         (["cuDeviceGetAttribute"], "partial", "aclrtGetDeviceInfo",
          "one device attribute per call (ACL_DEV_ATTR_...), as torch_npu reads its device properties",
          [("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE")], None),
