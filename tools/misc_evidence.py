@@ -246,8 +246,9 @@ ROWS: dict[str, list[tuple]] = {
                   "srcs": [("asc-devkit", "docs/zh/api/SIMT-API/SIMT编程简介/扩展语法/核函数配置.md",
                             r"N的取值范围为1到2048")]}}),
         (["CMAKE_CUDA_COMPILER_VERSION", "cmake:CUDA_VERSION"], "adapt", "CANN_VERSION",
-         "no CMake language version for Ascend C: vllm-ascend's build reads the CANN version from the toolkit's "
-         "version.info (cmake/scripts/check_version_compatible.py) into CANN_VERSION; CUDA thresholds do not carry over",
+         "no CMake language version for Ascend C: vllm-ascend's op build can read the CANN version from the "
+         "toolkit's version.info (cmake/scripts/check_version_compatible.py) into CANN_VERSION (that check is off "
+         "by default there); CUDA version thresholds do not carry over",
          [("vllm-ascend", "csrc/cmake/config.cmake", r"OUTPUT_VARIABLE CANN_VERSION")], None),
         (["CMAKE_CUDA_ARCHITECTURES_ALL", "CMAKE_CUDA_ARCHITECTURES_ALL_MAJOR"], "adapt", "SOC_VERSION",
          "Ascend C builds for one SoC given by SOC_VERSION (ascend910b..., ascend950...), not a list of SM "
