@@ -246,6 +246,12 @@ def test_neuware_vmm_names_are_cambricons_vllm_port(tables):
     assert pinned.target == "CN_MEM_ALLOCATION_TYPE_DEFAULT" and "developer guide" in pinned.note
     # the hand-written CNDrv rows keep deciding (cuMemCreate -> cnMemCreate)
     assert b.lookup("cuMemCreate", "cuda-driver").target == "cnMemCreate"
+    # contexts (vendor-apis.md #101 said UNV): vllm-mlu creates one, torch_mlu acquires the shared one
+    assert (b.lookup("cuCtxCreate", "cuda-driver").status, b.lookup("cuCtxCreate", "cuda-driver").target) == \
+        ("rename", "cnCtxCreate")
+    v = b.lookup("cuDevicePrimaryCtxRetain", "cuda-driver")
+    assert (v.status, v.target, v.evidence) == ("adapt", "cnSharedContextAcquire", "verified")
+    assert v.ref.startswith("Cambricon/torch_mlu@d578002c torch_mlu/csrc/framework/core/MLUStream.cpp:")
     # CANN: what torch_npu's expandable segments use
     c = tables.backend("cann")
     assert c.lookup("CUmemAllocationProp", "cuda-driver").target == "aclrtPhysicalMemProp"

@@ -412,6 +412,17 @@ ROWS: dict[str, list[tuple]] = {
          [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclHalf\b")], None),
         (["ncclBfloat16"], "adapt", "cnclBfloat16", "CNCL bfloat16 data type",
          [("torch_mlu", "torch_mlu/csrc/framework/distributed/cncl_utils.cpp", r"\bcnclBfloat16\b")], None),
+        # ---- contexts: Cambricon's own code
+        (["cuCtxCreate"], "rename", "cnCtxCreate",
+         "CNDrv context creation, same argument order (&ctx, flags, device), as Cambricon's vllm-mlu port of vLLM's "
+         "cumem allocator calls it",
+         [("vllm-mlu", _CNMEM, r"CN_CHECK\(cnCtxCreate\(&pctx, 0, device\)\);")], None),
+        (["cuDevicePrimaryCtxRetain"], "adapt", "cnSharedContextAcquire",
+         "CNDrv's shared (per-device) context: torch_mlu acquires it with cnSharedContextAcquire(&ctx, device) and "
+         "makes it current with cnCtxSetCurrent; Cambricon's vllm-mlu port creates its own context with cnCtxCreate "
+         "instead",
+         [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"cnSharedContextAcquire\(&pctx, device_index\)")],
+         None),
         # ---- CUDA driver names: what torch_mlu's CNDrv calls use
         (["CUcontext"], "partial", "CNcontext", "CNDrv context, as torch_mlu acquires one per device",
          [("torch_mlu", "torch_mlu/csrc/framework/core/MLUStream.cpp", r"CNcontext pctx;")], None),
@@ -554,6 +565,10 @@ CHANGED = {
                                     "MT-DeepEP calls musaLaunchKernelEx",
     ("musa", "ATen/cudnn/Handle.h"): "the family default said rename; adapt: torch_musa's mudnn/Handle.h declares "
                                       "at::GetMudnnHandle() (a muDNN handle), a different API",
+    ("neuware", "cuCtxCreate"): "vendor-apis.md #101 says UNV (unknown); rename: Cambricon's vllm-mlu calls "
+                                "cnCtxCreate(&pctx, 0, device)",
+    ("neuware", "cuDevicePrimaryCtxRetain"): "vendor-apis.md #101 says UNV (unknown); adapt: torch_mlu acquires the "
+                                             "device's shared context with cnSharedContextAcquire",
     ("cann", "cupy.packbits"): "family default missing (no CuPy); adapt: torch_npu.npu_sign_bits_pack does the work",
     ("cann", "cupy.unpackbits"): "family default missing (no CuPy); adapt: torch_npu.npu_sign_bits_unpack",
 }
