@@ -173,8 +173,8 @@ NEUWARE_RULES: list[tuple[str, tuple]] = [
       "on-chip data type of the output tensor descriptor (cnnlSetTensorDescriptorOnchipDataType, e.g. "
       "CNNL_DTYPE_FLOAT)", ["cnnlSetTensorDescriptorOnchipDataType"])),
     (r"^cublasSetMathMode$|^cublasGetMathMode$|^cublasMath_t$|^CUBLAS_(DEFAULT|TENSOR_OP|PEDANTIC)_MATH$",
-     ("family", "CNNL_MATMUL_ALLOW_TF32", "no handle-wide math mode: the one precision switch torch_mlu sets is "
-      "CNNL_MATMUL_ALLOW_TF32 on each matmul descriptor", ["CNNL_MATMUL_ALLOW_TF32"])),
+     ("family", "CNNL_MATMUL_ALLOW_TF32", "no handle-wide math mode: torch_mlu sets TF32 per matmul with the "
+      "CNNL_MATMUL_ALLOW_TF32 descriptor attribute", ["CNNL_MATMUL_ALLOW_TF32"])),
     (r"^cublasDataType_t$",
      ("family", "cnnlDataType_t", "CNNL tensor descriptors carry a cnnlDataType_t (CNNL_DTYPE_HALF, ...)",
       ["cnnlDataType_t"])),
@@ -334,7 +334,8 @@ def _first_file(git_dir: Path, sha: str, name: str, paths: list[str]) -> str:
 
 
 def _readme_support(text: str, api: str) -> dict[str, bool]:
-    """The '产品支持情况' list under '### api' in an ops-blas README: {'950': bool, '910c': bool, '910b': bool}."""
+    """The '产品支持情况' (product support) list under '### api' in an ops-blas README:
+    {'950': bool, '910c': bool, '910b': bool}."""
     m = re.search(rf"^### {re.escape(api)}\s*$(.*?)(?=^### |\Z)", text, re.S | re.M)
     body = m.group(1) if m else ""
     out = {}
@@ -504,7 +505,20 @@ def build(tables, backend: str, facts: dict | None = None) -> str:
         fam_v = _family_default(b, fam)
         if backend == "musa":
             v = base_lookup(b, sym, fam, own)
-            if v.rule != "prefix" or v.evidence != "mapped" or v.target not in facts["musa"]:
+            if v.rule != "prefix" or v.evidence != "mapped":
+                continue
+            create = v.target[:-len("Init")] + "Create" if sym.startswith("cublasLt") and sym.endswith("Init") else ""
+            if v.target not in facts["musa"] and create in facts["musa"]:
+                # issue 14: musify pairs cublasLt*Init, but no Moore Threads code writes the muBLASLt name
+                note = (f"unverified: musify pairs it, but no Moore Threads code writes {v.target}; {create}, which "
+                        "they do write, does the same with a library-allocated descriptor (free it with the "
+                        "matching Destroy)")
+                csrc, ccu = facts["musa"][create]
+                ref = f"{v.ref}; {csrc} ({f'#defines {ccu} as {create}' if ccu else f'uses {create}'})"
+                lines += [f"  - symbol: {_q(sym)}", "    status: partial", f"    target: {_q(v.target)}",
+                          f"    note: {_q(note)}", f"    ref: {_q(ref)}", "    evidence: mapped"]
+                continue
+            if v.target not in facts["musa"]:
                 continue
             src, cu = facts["musa"][v.target]
             why = f"#defines {cu} as {v.target}" if cu == sym else f"uses {v.target}"
