@@ -45,6 +45,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cann_op_support import keep_api  # noqa: E402  (the same op_support_filter.yaml rule as the CANN list)
+
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "tests" / "data" / "vendor_facts"
 GAPS = FACTS / "mlu_torch_api_gaps.csv"
@@ -73,15 +76,6 @@ DENSE_KEYS = {"CPU", "CUDA", "MPS", "XPU", "HIP", "PrivateUse1", "MTIA"}
 COMPOSITE_KEYS = {"CompositeImplicitAutograd", "CompositeExplicitAutograd", "CompositeExplicitAutogradNonFunctional"}
 
 
-def keep_api(api: str, exact: set[str], flt: dict) -> bool:
-    """op_support_filter.yaml: operator namespaces only, minus device-independent names and exact table entries."""
-    if not api.startswith("torch.") or api in exact:
-        return False
-    if not (any(api.startswith(ns) for ns in flt["keep_namespaces"]) or "." not in api[len("torch."):]):
-        return False
-    if any(api.startswith(p) for p in flt["drop_prefixes"]) or any(re.search(p, api) for p in flt["drop_patterns"]):
-        return False
-    return api not in set(flt["drop_names"])
 
 
 def _fact_lines(path: Path) -> list[str]:

@@ -234,12 +234,10 @@ class Tables:
         return None
 
     def category_of(self, family: str) -> str:
-        fam = family
-        while fam:
+        for fam in family_chain(family):
             f = self.families.get(fam)
             if f is not None:
                 return f.category
-            fam = fam.rpartition(".")[0]
         return "runtime-c-api"
 
     def verdicts(self, symbol: str, family: str) -> tuple[tuple[str, Verdict], ...]:
@@ -349,6 +347,13 @@ def _check_keys(path: Path, where: str, obj: Any, allowed: Iterable[str]) -> dic
     if extra:
         raise _err(path, where, f"unknown field '{sorted(extra)[0]}'")
     return obj
+
+
+def family_chain(family: str):
+    """A family and its parents, most specific first: 'cuda-runtime.memory' -> 'cuda-runtime.memory', 'cuda-runtime'."""
+    while family:
+        yield family
+        family = family.rpartition(".")[0]
 
 
 def default_evidence(rule: str, status: str, target: str, note: str) -> str:
