@@ -31,7 +31,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "mappings" / "cann" / "simt_950.yaml"
@@ -389,15 +391,10 @@ def check(f: dict) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------- build
+
 def hand_written(backend: str = "cann") -> set[str]:
     """Exact names with an entry in the backend's other files (they decide; this generator leaves them)."""
-    names: set[str] = set()
-    for p in sorted((ROOT / "mappings" / backend).glob("*.yaml")):
-        if p == OUT:
-            continue
-        for e in (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("entries") or []:
-            names.update(str(n) for n in ([e["symbol"]] if "symbol" in e else e.get("symbols") or []))
-    return names
+    return tablegen.hand_written(backend, OUT)
 
 
 def a2_verdict(sym: str, status: str, sha: str) -> str:

@@ -31,7 +31,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "mappings" / "musa" / "fp16_math_vendor.yaml"
@@ -231,14 +233,10 @@ def load_facts(path: Path = FACTS) -> dict[str, tuple[str, str]]:
     return out
 
 
+
 def hand_written(backend: str = "musa") -> set[str]:
-    names: set[str] = set()
-    for p in sorted((ROOT / "mappings" / backend).glob("*.yaml")):
-        if p == OUT:
-            continue
-        for e in (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("entries") or []:
-            names.update(str(n) for n in ([e["symbol"]] if "symbol" in e else e.get("symbols") or []))
-    return names
+    """Exact names with an entry in the backend's other files (they decide; this generator leaves them)."""
+    return tablegen.hand_written(backend, OUT)
 
 
 def wanted_names(tables) -> set[str]:
