@@ -369,11 +369,13 @@ def test_torch_cpp_device_names_cite_the_vendor_ports_cpp(tables):
         assert (v.status, v.target, v.evidence) == ("rename", "c10::DispatchKey::PrivateUse1", "verified")
     v = mlu.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda")
     assert (v.status, v.target, v.evidence) == ("adapt", "torch_mlu::getDeviceProperties", "verified")
-    # torch_npu has no cudaDeviceProp getter in its C++ API: one aclrtGetDeviceInfo query per attribute
-    # (tools/misc_evidence.py, cited from torch_npu's own Module.cpp)
+    # torch_npu has no cudaDeviceProp getter in its C++ API: it queries attributes one at a time, core counts and L2
+    # with aclGetDeviceCapability, memory with aclrtGetDeviceInfo; the SM count is the vector-core count
+    # (tools/misc_evidence.py, cited from torch_npu's own Module.cpp; an audit found the earlier note backwards)
     v = cann.lookup("at::cuda::getCurrentDeviceProperties", "torch-cpp.cuda")
-    assert (v.status, v.target, v.evidence) == ("adapt", "aclrtGetDeviceInfo", "verified")
-    assert v.ref.startswith("Ascend/pytorch@9e73e708 torch_npu/csrc/npu/Module.cpp:")
+    assert (v.status, v.target, v.evidence) == ("adapt", "aclGetDeviceCapability", "verified")
+    assert v.ref.startswith("Ascend/pytorch@9e73e708 torch_npu/csrc/npu/Module.cpp:234")
+    assert "vector core count" in v.note and "aclrtGetDeviceInfo" in v.note
 
 
 def test_musa_torch_cpp_names_torch_musa_writes(tables):

@@ -43,6 +43,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "tests" / "data" / "vendor_facts" / "blas_vendor_names.txt"
 OUT = {"cann": ROOT / "mappings" / "cann" / "blas_ops.yaml",
@@ -322,14 +325,22 @@ PREFER = {"aclnnMatmul": "op_plugin/ops/opapi/MatmulKernelNpuOpApi.cpp",
           "cnnlMatMulDescriptor_t": "torch_mlu/csrc/aten/cnnl/cnnlHeuristicResult.cpp"}
 
 
+def _writes(git_dir: Path, sha: str, path: str, name: str) -> bool:
+    """Does the file write `name` in code (not only in a comment, a commented-out call or a string)?"""
+    code = tablegen.code_only(_git(git_dir, "show", f"{sha}:{path}"))
+    return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", code) is not None
+
+
 def _first_file(git_dir: Path, sha: str, name: str, paths: list[str]) -> str:
     pref = PREFER.get(name)
-    if pref and _git(git_dir, "grep", "-l", "-w", "-F", name, sha, "--", pref).strip():
+    if pref and _git(git_dir, "grep", "-l", "-w", "-F", name, sha, "--", pref).strip() and \
+            _writes(git_dir, sha, pref, name):
         return pref
     for p in paths:
         hits = _git(git_dir, "grep", "-l", "-w", "-F", name, sha, "--", p).split()
-        if hits:
-            return sorted(h.split(":", 1)[1] for h in hits)[0]
+        for f in sorted(h.split(":", 1)[1] for h in hits):
+            if _writes(git_dir, sha, f, name):
+                return f
     return ""
 
 

@@ -265,10 +265,14 @@ ROWS: dict[str, list[tuple]] = {
          "ascendc_library, as vllm-ascend does; torch_npu's NpuExtension compiles host C++ only (language c++)",
          [("vllm-ascend", "CMakeLists.txt", r"ascendc_library\(vllm_ascend_kernels SHARED"),
           ("torch_npu", "torch_npu/utils/cpp_extension.py", r"kwargs\['language'\] = 'c\+\+'")], None),
-        (["at::cuda::getCurrentDeviceProperties", "at::cuda::getDeviceProperties"], "adapt", "aclrtGetDeviceInfo",
-         "no cudaDeviceProp: query one attribute at a time with aclrtGetDeviceInfo(deviceId, ACL_DEV_ATTR_..., "
-         "&value), as torch_npu fills its NPUDeviceProp; SM counts become AI-core counts",
-         [("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE")], None),
+        (["at::cuda::getCurrentDeviceProperties", "at::cuda::getDeviceProperties"], "adapt", "aclGetDeviceCapability",
+         "no cudaDeviceProp: query attributes one at a time, as torch_npu fills its NPUDeviceProp: core counts and L2 "
+         "size with aclGetDeviceCapability (ACL_DEVICE_INFO_AI_CORE_NUM / VECTOR_CORE_NUM / L2_SIZE), total memory "
+         "with aclrtGetDeviceInfo (CANN >= 9.0.0.beta2) or aclrtGetMemInfo; CUDA's SM count corresponds to the vector "
+         "core count (torch_npu's multi_processor_count; cube cores only as a fallback)",
+         [("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"aclGetDeviceCapability\(deviceid, ACL_DEVICE_INFO_VECTOR_CORE_NUM"),
+          ("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"multi_processor_count = static_cast<int>\(vector_core_num\)"),
+          ("torch_npu", "torch_npu/csrc/npu/Module.cpp", r"ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE")], None),
         # ---- CUDA driver types and VMM names: what torch_npu's allocator and stream code use
         (["CUcontext"], "partial", "aclrtContext", "ACL context, as torch_npu keeps one per device",
          [("torch_npu", "torch_npu/csrc/core/npu/NPUFunctions.h", r"aclrtContext GetDeviceContext\(int32_t device\)")],

@@ -18,3 +18,37 @@ def hand_written(backend: str, out: Path) -> set[str]:
         for e in (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("entries") or []:
             names.update(str(n) for n in ([e["symbol"]] if "symbol" in e else e.get("symbols") or []))
     return names
+
+
+def code_only(source: str) -> str:
+    """C/C++ source with comments and string / character literals blanked (newlines kept, so line numbers hold;
+    `#include` lines kept whole): a name a generator cites must be written in code, not in a commented-out call or
+    an error message."""
+    out: list[str] = []
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        if c == "#" and source.startswith("#include", i) and source[source.rfind("\n", 0, i) + 1:i].strip() == "":
+            j = source.find("\n", i)
+            j = n if j < 0 else j
+            out.append(source[i:j])  # an include's path is code, not a string literal
+            i = j
+            continue
+        if c == "/" and source.startswith("//", i):
+            j = source.find("\n", i)
+            j = n if j < 0 else j
+        elif c == "/" and source.startswith("/*", i):
+            j = source.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+        elif c in "\"'":
+            j = i + 1
+            while j < n and source[j] != c and source[j] != "\n":
+                j += 2 if source[j] == "\\" else 1
+            j = min(j + 1, n)
+        else:
+            out.append(c)
+            i += 1
+            continue
+        out.append("".join(ch if ch == "\n" else " " for ch in source[i:j]))
+        i = j
+    return "".join(out)
