@@ -179,7 +179,7 @@ for _n in ("cuda_fp16.h", "cuda_fp16.hpp", "cuda_bf16.h", "cuda_bf16.hpp"):
                 "<mlu.h> (kernels/kernel.h) and no fp16 / bf16 header; include <mlu.h> instead")
 
 # bit views: a pointer cast
-_SEEN16 = "mlu-ops views a half NRAM buffer as int16_t / uint16_t"
+_SEEN16 = "mlu-ops views half NRAM data as raw bytes through an (int8_t *) cast for a bitwise __bang_band"
 _SEEN32 = "mlu-ops writes *(float *)&x2d to read an int's bits as float"
 for _n, _t, _what in (("__half_as_ushort", "uint16_t", "half bits as unsigned short"),
                       ("__half_as_short", "int16_t", "half bits as short"),
@@ -262,8 +262,8 @@ CITES = {
     "bf16-array": ("kernels/adam_w/adam_w_device.mluh", r"bfloat16_t \*nbuf_",
                    "bfloat16_t NRAM arrays passed to __bang_* intrinsics"),
     "mlu.h": ("kernels/kernel.h", r"#include <mlu\.h>", "the BANG header every kernel gets through kernels/kernel.h"),
-    "bits16": ("kernels/box_iou_rotated/box_iou_rotated_aligned.h", r"\(uint16_t \*\)temp9_ram",
-               "a half NRAM buffer (temp9_ram) viewed as uint16_t / int16_t"),
+    "bits16": ("kernels/box_iou_rotated/box_iou_rotated_utils.h", r"__bang_band\(\(int8_t \*\)\(\(T \*\)intersect_pts_x",
+               "T = half / float NRAM data viewed as raw bytes (int8_t *) for __bang_band"),
     "bits32": ("kernels/utils/common.h", r"float log2e = \*\(float \*\)&x2d;", "an int's bits read as float"),
     "exp-via-pow2": ("kernels/utils/common.h", r"__bang_pow2\(\(float \*\)nram_dst",
                      "__mluop_exp: __bang_mul_scalar by log2(e), then __bang_pow2"),
