@@ -19,34 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.proc_helpers import group_alive, write_pool_tree as make_tree  # noqa: E402
+
 # the installed `portcheck` program (as a user runs it), next to this interpreter
 CLI = [str(Path(sys.executable).parent / "portcheck")]
-SHFL = ("__global__ void k{n}(float* x) {{ float v = x[threadIdx.x]; "
-        "v += __shfl_xor_sync(0xffffffff, v, 16); x[threadIdx.x] = v; }}\n")
-
-
-def make_tree(root: Path, files: int = 60) -> None:
-    body_py = "import torch\n" + "".join(f"def f{j}(x):\n    torch.cuda.synchronize()\n    return x.cuda({j})\n"
-                                         for j in range(400))
-    body_cu = "".join(SHFL.format(n=n) + f"void h{n}(float** p) {{ cudaMalloc(p, {n}); }}\n" for n in range(300))
-    for i in range(files):
-        (root / f"p{i}").mkdir(parents=True, exist_ok=True)
-        (root / f"p{i}" / f"m{i}.py").write_text(body_py)
-        (root / f"p{i}" / f"k{i}.cu").write_text(body_cu)
-
-
-def group_alive(pgid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    fields = fh.read().rpartition(")")[2].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                out.append(int(entry))
-    return out
 
 
 def one_run(tree: Path, delay: float, whole_group: bool, out: Path) -> dict:

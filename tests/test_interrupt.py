@@ -13,37 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from .proc_helpers import group_alive as _group_alive
+from .proc_helpers import write_pool_tree
+
 PROGRAM = Path(sys.executable).parent / "portcheck"
-SHFL = ("__global__ void k{n}(float* x) {{ float v = x[threadIdx.x]; "
-        "v += __shfl_xor_sync(0xffffffff, v, 16); x[threadIdx.x] = v; }}\n")
 
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory) -> Path:
     """Large enough for the process pool; tens of seconds of scanning on 2 jobs."""
-    root = tmp_path_factory.mktemp("int") / "tree"
-    body_py = "import torch\n" + "".join(f"def f{j}(x):\n    torch.cuda.synchronize()\n    return x.cuda({j})\n"
-                                         for j in range(400))
-    body_cu = "".join(SHFL.format(n=n) + f"void h{n}(float** p) {{ cudaMalloc(p, {n}); }}\n" for n in range(300))
-    for i in range(60):
-        (root / f"p{i}").mkdir(parents=True)
-        (root / f"p{i}" / f"m{i}.py").write_text(body_py)
-        (root / f"p{i}" / f"k{i}.cu").write_text(body_cu)
-    return root
-
-
-def _group_alive(pgid: int) -> list[int]:
-    alive = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    fields = fh.read().rpartition(")")[2].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                alive.append(int(entry))
-    return alive
+    return write_pool_tree(tmp_path_factory.mktemp("int") / "tree")
 
 
 def _interrupt(args: list[str], delay: float, whole_group: bool, cwd: Path, xdg: Path) -> tuple[int, str, list[int]]:

@@ -28,6 +28,9 @@ from portcheck.engine import ScanOptions, run_scan
 from portcheck.tables import load_tables
 
 from .cli_helpers import CLI, cli_env, run_cli
+from .proc_helpers import alive as _alive
+from .proc_helpers import children as _children
+from .proc_helpers import write_pool_tree as pool_tree
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ddp_cuda_demo"
 SHFL = "__global__ void k{n}(float* a) {{ a[threadIdx.x] = __shfl_xor_sync(0xffffffff, a[0], 1); }}\n"
@@ -138,38 +141,6 @@ def test_a_file_edited_during_the_scan_is_cached_under_its_new_content(tmp_path,
 
 
 # ------------------------------------------------------------------------------------ 3. workers die with the scan
-def _children(pid: int) -> list[int]:
-    kids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            kids.append(int(entry))
-    return kids
-
-
-def _alive(pid: int) -> bool:
-    """Running (a zombie holds no file and no pipe)."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def pool_tree(root: Path, files: int = 60) -> None:
-    """Large enough for the process pool (at least 24 files and 512 KB), a few seconds of scanning on 2 jobs."""
-    body_py = "import torch\n" + "".join(f"def f{j}(x):\n    torch.cuda.synchronize()\n    return x.cuda({j})\n"
-                                         for j in range(400))
-    body_cu = "".join(SHFL.format(n=n) + f"void h{n}(float** p) {{ cudaMalloc(p, {n}); }}\n" for n in range(300))
-    _write(root, {**{f"p{i}/m{i}.py": body_py for i in range(files)},
-                  **{f"p{i}/k{i}.cu": body_cu for i in range(files)}})
-
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["KILL", "TERM", "INT"])
 def test_killing_the_scan_leaves_no_worker_and_closes_the_pipe(tmp_path, sig):

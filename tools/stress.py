@@ -42,6 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ddp_cuda_demo"
 PC = [sys.executable, "-m", "portcheck"]
+sys.path.insert(0, str(ROOT))
+from tests.proc_helpers import alive, children  # noqa: E402
+
 SHFL = "__global__ void k{n}(float* a) {{ a[threadIdx.x] = __shfl_xor_sync(0xffffffff, a[0], 1); }}\n"
 
 
@@ -339,27 +342,6 @@ class Stress:
         self.case("short write (FSIZE)", "example", short_write)
         self.case("pipe closed (report)", "example", lambda: broken_pipe(["-f", "json", "-o", "-"]))
         self.case("pipe closed (summary)", "example", lambda: broken_pipe([]))
-
-
-def children(pid: int) -> list[int]:
-    kids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    if int(fh.read().rpartition(")")[2].split()[1]) == pid:
-                        kids.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                continue
-    return kids
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def without_dac_override() -> None:
