@@ -430,11 +430,6 @@ def cann_950_name(sym: str) -> str:
     return ""
 
 
-def _family_default(b, fam: str):
-    while fam not in b.family_defaults:
-        fam = fam.rpartition(".")[0]
-    return b.family_defaults[fam]
-
 
 def own_symbols(backend: str) -> set[str]:
     """The names this tool's current output for the backend holds (so a regenerate-and-compare sees past them)."""
@@ -513,7 +508,7 @@ def build(tables, backend: str, facts: dict | None = None) -> str:
              "# Family status kept (rename for MUSA); evidence verified by the cited vendor file.",
              "evidence: verified", "entries:"]
     for sym, fam in candidates(tables, backend):
-        fam_v = _family_default(b, fam)
+        fam_v = b.family_default(fam)
         if backend == "musa":
             v = base_lookup(b, sym, fam, own)
             if v.rule != "prefix" or v.evidence != "mapped":
@@ -568,12 +563,7 @@ def main() -> int:
     ap.add_argument("--extract", action="store_true", help="rebuild the fact copy from the mirrors first")
     ap.add_argument("--mirror", type=Path, default=MIRROR)
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
-    for p in OUT.values():  # decide from the other tables, not a previous output
-        p.write_text("entries: []\n", encoding="utf-8")
-    tables = load_tables()
+    tables = tablegen.fresh_tables(*OUT.values())
     if args.extract:
         FACTS.write_text(extract(tables, args.mirror), encoding="utf-8")
         print(f"wrote {FACTS}")

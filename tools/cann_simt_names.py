@@ -408,7 +408,6 @@ def a2_verdict(sym: str, status: str, sha: str) -> str:
 
 
 def build(tables, f: dict | None = None, hand: set[str] | None = None) -> str:
-    from portcheck.tables import family_chain
     f = load_facts() if f is None else f
     hand = hand_written() if hand is None else hand
     sha, names = f["sha"], f["simt"]
@@ -425,7 +424,7 @@ def build(tables, f: dict | None = None, hand: set[str] | None = None) -> str:
             continue
         if b.lookup(sym, fam).rule in ("wildcard", "prefix"):
             continue
-        v = next(b.family_defaults[x] for x in family_chain(fam) if x in b.family_defaults)
+        v = b.family_default(fam)
         if sym in PAIRED_TYPES:
             name, header = PAIRED_TYPES[sym]
             ref = f"cannmirror/asc-devkit@{sha} include/simt_api/{header}"

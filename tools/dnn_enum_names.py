@@ -31,6 +31,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 _CALCU = "torch_npu/csrc/framework/utils/CalcuOpUtil.cpp"
 _CAST = "torch_mlu/csrc/aten/operators/cnnl/internal/cast_internal.cpp"
@@ -117,11 +120,6 @@ PAIRS = {
 WHAT = {"cann": "torch_npu's name for the same thing in ACL/aclnn", "neuware": "torch_mlu's name for the same thing in CNNL"}
 
 
-def _family_default(b, fam: str):
-    while fam not in b.family_defaults:
-        fam = fam.rpartition(".")[0]
-    return b.family_defaults[fam]
-
 
 def build(tables, backend: str) -> str:
     b = tables.backend(backend)
@@ -139,7 +137,7 @@ def build(tables, backend: str) -> str:
         v = b.lookup(sym, entry.family)
         if v.rule != "family" and v.ref != ref:
             continue  # a hand-written entry decides
-        lines += [f"  - symbol: {sym}", f"    status: {_family_default(b, entry.family).status}",
+        lines += [f"  - symbol: {sym}", f"    status: {b.family_default(entry.family).status}",
                   f"    target: {target}", f"    note: \"{WHAT[backend]}: {target}{'; ' + why[0] if why else ''}\"",
                   f"    ref: \"{ref}\""]
     return "\n".join(lines) + "\n"
@@ -166,12 +164,8 @@ def main() -> int:
     if diffs:
         print("\n".join(diffs), file=sys.stderr)
         return 1
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
     for backend, (out, _repo, _pairs) in PAIRS.items():
-        out.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
-        out.write_text(build(load_tables(), backend), encoding="utf-8")
+        out.write_text(build(tablegen.fresh_tables(out), backend), encoding="utf-8")
         print(f"wrote {out}")
     return 0
 

@@ -47,6 +47,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "tests" / "data" / "vendor_facts" / "dnn_frontend_uses.txt"
 OUT = {b: ROOT / "mappings" / b / "cudnn_frontend.yaml" for b in ("cann", "musa", "neuware")}
@@ -811,11 +814,6 @@ def _family(tables, sym: str) -> str:
     return namespace_family(sym)
 
 
-def _family_default(b, fam: str):
-    while fam not in b.family_defaults:
-        fam = fam.rpartition(".")[0]
-    return b.family_defaults[fam]
-
 
 def _ref(evs, facts) -> str:
     parts = []
@@ -851,7 +849,7 @@ def build(tables, backend: str, facts: dict | None = None) -> str:
         v = b.lookup(sym, fam)
         if v.rule != "family" and v.ref != ref:
             continue  # another table decides (a hand-written row, musify's map, dnn_enum_names.py)
-        lines += [f"  - symbol: {json.dumps(sym)}", f"    status: {_family_default(b, fam).status}",
+        lines += [f"  - symbol: {json.dumps(sym)}", f"    status: {b.family_default(fam).status}",
                   f"    target: {json.dumps(target)}"]
         if note:
             lines.append(f"    note: {json.dumps(note)}")
@@ -874,12 +872,7 @@ def main() -> int:
     if args.extract:
         FACTS.write_text(extract(args.extract), encoding="utf-8")
         print(f"wrote {FACTS}")
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
-    for out in OUT.values():
-        out.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
-    tables = load_tables()
+    tables = tablegen.fresh_tables(*OUT.values())
     for backend, out in OUT.items():
         out.write_text(build(tables, backend), encoding="utf-8")
         print(f"wrote {out}")

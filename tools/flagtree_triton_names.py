@@ -21,6 +21,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMIT = "0bb47ea4"
 TRITON_ALL = ("autotune cdiv CompilationError compile Config heuristics impl InterpreterError jit JITFunction "
@@ -85,12 +88,8 @@ def _ref(folder: str, name: str) -> str:
 
 
 def main() -> int:
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
     for backend, (out, *_rest) in BACKENDS.items():
-        out.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
-        out.write_text(build(load_tables(), backend), encoding="utf-8")
+        out.write_text(build(tablegen.fresh_tables(out), backend), encoding="utf-8")
         print(f"wrote {out}")
     return 0
 

@@ -16,6 +16,9 @@ import csv
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "mappings" / "musa" / "cudnn_musify.yaml"
 RENAMES = ROOT / "mappings" / "musa" / "musify.csv"
@@ -44,7 +47,7 @@ def build(tables, pairs: dict[str, tuple[str, str]]) -> str:
         ref = f"{SOURCE}/{where.split()[-1]} (musify pair, via mappings/musa/musify.csv)"
         if v.rule != "family" and v.ref != ref:  # a hand-written row decides
             continue
-        status = _family_default(b, entry.family).status
+        status = b.family_default(entry.family).status
         lines += [f"  - symbol: {sym}", f"    status: {status}", f"    target: {name}",
                   f"    note: \"musify renames it to {name}; muDNN's documented API is C++ (::musa::dnn::Handle, "
                   f"Convolution, Tensor, ...): check that your MUSA SDK's muDNN declares {name}\"",
@@ -52,18 +55,9 @@ def build(tables, pairs: dict[str, tuple[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _family_default(b, fam: str):
-    while fam not in b.family_defaults:
-        fam = fam.rpartition(".")[0]
-    return b.family_defaults[fam]
-
 
 def main() -> int:
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
-    OUT.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
-    OUT.write_text(build(load_tables(), musify_dnn_pairs()), encoding="utf-8")
+    OUT.write_text(build(tablegen.fresh_tables(OUT), musify_dnn_pairs()), encoding="utf-8")
     print(f"wrote {OUT}")
     return 0
 

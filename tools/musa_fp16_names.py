@@ -247,7 +247,6 @@ _CHIPS = {210: "MP21: S80/S3000", 220: "MP22: S4000", 310: "MP31: S5000"}
 
 
 def build(tables, found: dict[str, tuple[str, str]] | None = None, hand: set[str] | None = None) -> str:
-    from portcheck.tables import family_chain
     found = load_facts() if found is None else found
     hand = hand_written() if hand is None else hand
     b = tables.backend("musa")
@@ -262,7 +261,7 @@ def build(tables, found: dict[str, tuple[str, str]] | None = None, hand: set[str
         v = b.lookup(sym, fam)
         if v.rule in ("wildcard", "prefix") or v.status in ("missing", "unknown"):
             continue
-        fd = next(b.family_defaults[f] for f in family_chain(fam) if f in b.family_defaults)
+        fd = b.family_default(fam)
         ref, arches = found[sym]
         chips = ", ".join(_CHIPS[int(a)] for a in arches.split(",")) if arches else ""
         note = "same name in MUSA C++: Moore Threads' own MUSA device code calls it" + (

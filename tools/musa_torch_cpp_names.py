@@ -18,6 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "mappings" / "musa" / "torch_cpp_musa.yaml"
 PREFIXES = ("at::cuda::", "c10::cuda::")
@@ -68,11 +71,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--torch-musa", type=Path, required=True)
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
-    OUT.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
-    tables = load_tables()
+    tables = tablegen.fresh_tables(OUT)
     sha, found = vendor_uses(args.torch_musa, [musa_name(s) for s in candidates(tables)])
     OUT.write_text(build(tables, sha, found), encoding="utf-8")
     print(f"wrote {OUT} ({len(found)} names)")

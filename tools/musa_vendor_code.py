@@ -17,6 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "mappings" / "musa" / "vendor_code.yaml"
 FAMILIES = ("kernel", "cuda-math")  # device-code names; torch macros and host APIs have their own tables
@@ -70,16 +73,12 @@ def main() -> int:
     ap.add_argument("--torch-musa", type=Path, required=True)
     ap.add_argument("--mate", type=Path, required=True)
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
     found = vendor_identifiers(args.vllm_musa, "csrc_musa", "MooreThreads/vllm_musa")
     for git_dir, folder, label in ((args.torch_musa, "torch_musa/csrc", "MooreThreads/torch_musa"),
                                    (args.mate, "csrc", "MooreThreads/mate"), (args.mate, "include", "MooreThreads/mate")):
         for k, v in vendor_identifiers(git_dir, folder, label).items():
             found.setdefault(k, v)
-    OUT.write_text("entries: []\n", encoding="utf-8")  # the previous output must not decide what the family says
-    OUT.write_text(build(load_tables(), found), encoding="utf-8")
+    OUT.write_text(build(tablegen.fresh_tables(OUT), found), encoding="utf-8")
     print(f"wrote {OUT}")
     return 0
 

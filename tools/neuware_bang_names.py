@@ -32,6 +32,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tablegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "mappings" / "neuware" / "bang_fp16.yaml"
 FACTS = ROOT / "tests" / "data" / "vendor_facts" / "bang_intrinsics_used_in_mlu_ops.txt"
@@ -286,11 +289,6 @@ def construct_facts(path: Path = CONSTRUCTS) -> dict[str, str]:
     return out
 
 
-def _family_default(b, fam: str):
-    while fam not in b.family_defaults:
-        fam = fam.rpartition(".")[0]
-    return b.family_defaults[fam]
-
 
 def _ref(target: str, cite: str | None, where: dict[str, str]) -> str:
     if cite is None:
@@ -317,7 +315,7 @@ def build(tables, known: set[str], where: dict[str, str] | None = None) -> str:
         v = b.lookup(sym, entry.family)
         if v.rule != "family" and v.ref != ref:
             continue  # a hand-written entry decides (a row with this ref is this generator's own output)
-        status = _family_default(b, entry.family).status
+        status = b.family_default(entry.family).status
         lines += [f"  - symbol: {sym}", f"    status: {status}", f"    target: {target}",
                   f"    note: \"{note}\"", f"    ref: \"{ref}\""]
     return "\n".join(lines) + "\n"
@@ -374,11 +372,7 @@ def main() -> int:
             print("\n".join(diffs), file=sys.stderr)
             return 1
         write_constructs(found)
-    sys.path.insert(0, str(ROOT / "src"))
-    from portcheck.tables import load_tables
-
-    OUT.write_text("entries: []\n", encoding="utf-8")  # decide from the other tables, not a previous output
-    OUT.write_text(build(load_tables(), facts_names()), encoding="utf-8")
+    OUT.write_text(build(tablegen.fresh_tables(OUT), facts_names()), encoding="utf-8")
     print(f"wrote {OUT}")
     return 0
 

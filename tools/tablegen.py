@@ -1,6 +1,7 @@
 """Helpers shared by the table generators in tools/ (imported by them; not a command)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import yaml
@@ -52,3 +53,15 @@ def code_only(source: str) -> str:
         out.append("".join(ch if ch == "\n" else " " for ch in source[i:j]))
         i = j
     return "".join(out)
+
+
+def fresh_tables(*outs: Path):
+    """portcheck's tables as the other files make them: each generated file in `outs` is blanked first, so a previous
+    output never decides what a family default or another row says."""
+    for out in outs:
+        out.write_text("entries: []\n", encoding="utf-8")
+    if str(ROOT / "src") not in sys.path:
+        sys.path.insert(0, str(ROOT / "src"))
+    from portcheck.tables import load_tables
+
+    return load_tables()

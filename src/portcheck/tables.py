@@ -129,6 +129,10 @@ class Backend:
             return per[api]
         return self.op_support.get(api)
 
+    def family_default(self, family: str) -> Verdict | None:
+        """The family default that applies to `family` (its own or its nearest parent's), for the default chip."""
+        return next((self.family_defaults[f] for f in family_chain(family) if f in self.family_defaults), None)
+
     def lookup(self, symbol: str, family: str, in_catalog: bool = True) -> Verdict:
         """The verdict for a symbol on the selected target. Prefix rules apply to catalog names only: a name
         recognised by a family pattern alone (a project's CUBLAS_CHECK macro) gets its family default, never a
