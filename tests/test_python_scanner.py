@@ -70,6 +70,18 @@ def test_check_path_does_not_import_libcst():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
+def test_check_command_does_not_import_libcst(tmp_path):
+    """The whole pre-commit gate, CLI included: registering `portcheck port` must not pull in its libcst editor."""
+    import subprocess
+    import sys
+    (tmp_path / "a.py").write_text("import torch\ntorch.cuda.synchronize()\n")
+    code = ("import sys\nfrom portcheck.cli import main\nsys.argv = ['portcheck', 'check', 'a.py']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('libcst' in sys.modules, file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert res.stderr.strip().splitlines()[-1] == "False", res.stderr
+
+
 def test_deep_nesting_does_not_raise(tables):
     out = scan_python("deep.py", "import torch\nx = " + "(" * 5000 + "torch.cuda.synchronize()" + ")" * 5000 + "\n",
                       tables)

@@ -13,7 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from ..model import ApiUse, Finding, ScanResult, Verdict
-from .pyedit import Edit
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change the patch makes (or one use it makes right by changing an import)."""
+
+    path: str
+    line: int
+    column: int
+    symbol: str
+    kind: str
+    old: str
+    new: str
+    status: str = "rename"
+    via_import: bool = False  # the use is right because its import was rewritten; the line itself is unchanged
+
 
 EDITED_LANGUAGES = {"python": "python", "build-python": "python", "cuda": "cpp", "cpp": "cpp"}
 

@@ -26,7 +26,7 @@ from typing import Callable
 from ..fileio import normalize
 from ..model import ApiUse, Verdict
 from ..scanners import ScanOutput
-from .pyedit import Edit
+from . import Edit
 
 _QUALIFIED = re.compile(r"^(?:::)?[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*$")
 _HEADER = re.compile(r"^(?:[\w./+-]+|\"[\w./+-]+\"|<[\w./+-]+>)$")  # a target with delimiters replaces them too

@@ -24,26 +24,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..model import ApiUse, Verdict
 from ..scanners.pyrules import is_cuda_python
 from ..scanners.python_cst import _Walker, _dotted, _string_value
+from . import Edit
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _NAME = re.compile(r"^[A-Za-z_]\w*$")
 _ENV = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _STR_HEAD = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One change the patch makes (or one use it makes right by changing an import)."""
-
-    path: str
-    line: int
-    column: int
-    symbol: str
-    kind: str
-    old: str
-    new: str
-    status: str = "rename"
-    via_import: bool = False  # the use is right because its import was rewritten; the line itself is unchanged
 
 
 @dataclass
