@@ -51,13 +51,11 @@ def _code(node: cst.CSTNode) -> str:
 
 def _chain(node: cst.BaseExpression) -> tuple[str, list[str]] | None:
     """(head name, attribute names) of `a.b.c`, or None when the chain does not start at a plain name."""
-    attrs: list[str] = []
-    while isinstance(node, cst.Attribute):
-        attrs.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
+    dotted = _dotted(node)  # "" or ".b.c" when the chain starts at a call, subscript, ...
+    if not dotted or dotted.startswith("."):
         return None
-    return node.value, list(reversed(attrs))
+    head, *attrs = dotted.split(".")
+    return head, attrs
 
 
 def _dotted_expr(text: str) -> cst.BaseExpression:
